@@ -1,0 +1,97 @@
+#include "fw/fwcfg.h"
+#include "lib/io.h"
+#include "lib/string.h"
+#include "lib/output.h"
+
+#define PORT_SEL  0x510
+#define PORT_DATA 0x511
+#define PORT_DMA_HI 0x514
+#define PORT_DMA_LO 0x518
+
+#define DMA_ERROR  0x01
+#define DMA_READ   0x02
+#define DMA_SELECT 0x08
+
+static bool have_dma;
+
+struct fwcfg_dma {
+    u32 control;
+    u32 length;
+    u64 address;
+} PACKED;
+
+static inline u32 be32(u32 v) { return __builtin_bswap32(v); }
+static inline u16 be16(u16 v) { return __builtin_bswap16(v); }
+
+bool fwcfg_detect(void)
+{
+    char sig[4];
+    outw(FWCFG_SIGNATURE, PORT_SEL);
+    for (int i = 0; i < 4; i++)
+        sig[i] = inb(PORT_DATA);
+    if (memcmp(sig, "QEMU", 4))
+        return false;
+    u32 id;
+    outw(FWCFG_ID, PORT_SEL);
+    id = inb(PORT_DATA) | (inb(PORT_DATA) << 8);
+    have_dma = (id & 2) != 0;
+    return true;
+}
+
+void fwcfg_read(u16 key, void *buf, u32 len)
+{
+    if (have_dma) {
+        static volatile struct fwcfg_dma d __attribute__((aligned(16)));
+        d.control = be32(((u32)key << 16) | DMA_SELECT | DMA_READ);
+        d.length = be32(len);
+        d.address = (u64)be32((u32)buf) << 32;
+        barrier();
+        outl(0, PORT_DMA_HI);
+        outl(be32((u32)&d), PORT_DMA_LO);
+        /* QEMU completes the transfer within the port write; the loop is
+         * bounded all the same. */
+        for (u32 i = 0; i < 1000000 && (be32(d.control) & ~DMA_ERROR); i++)
+            barrier();
+        if (!(be32(d.control) & DMA_ERROR))
+            return;
+        dprintf(LOG_WARN, "fw_cfg: DMA read of key %04x failed, using ports\n", key);
+    }
+    outw(key, PORT_SEL);
+    u8 *p = buf;
+    while (len--)
+        *p++ = inb(PORT_DATA);
+}
+
+u16 fwcfg_find(const char *name, u32 *size)
+{
+    u32 count;
+    outw(FWCFG_FILE_DIR, PORT_SEL);
+    u8 b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = inb(PORT_DATA);
+    count = ((u32)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    if (count > 4096)
+        return 0;
+    for (u32 i = 0; i < count; i++) {
+        struct { u32 size; u16 key; u16 reserved; char name[56]; } PACKED f;
+        u8 *p = (u8 *)&f;
+        for (u32 j = 0; j < sizeof(f); j++)
+            p[j] = inb(PORT_DATA);
+        f.name[55] = 0;
+        if (!strcmp(f.name, name)) {
+            *size = be32(f.size);
+            return be16(f.key);
+        }
+    }
+    return 0;
+}
+
+int fwcfg_read_file(const char *name, void *buf, u32 max)
+{
+    u32 size;
+    u16 key = fwcfg_find(name, &size);
+    if (!key)
+        return -1;
+    fwcfg_read(key, buf, MIN(size, max));
+    return size;
+}

@@ -1,0 +1,59 @@
+/* ATA/ATAPI on the legacy IDE channels, PIO, polled (nIEN set). */
+#ifndef KELP_ATA_H
+#define KELP_ATA_H
+#include "rtdata.h"
+
+/* Register offsets from the command block base. */
+#define ATA_DATA     0
+#define ATA_ERROR    1
+#define ATA_FEATURE  1
+#define ATA_COUNT    2
+#define ATA_LBA0     3
+#define ATA_LBA1     4
+#define ATA_LBA2     5
+#define ATA_DEVICE   6
+#define ATA_STATUS   7
+#define ATA_COMMAND  7
+/* Control block: alternate status (read) / device control (write). */
+#define ATA_ALTSTATUS 0
+
+#define ATA_ST_ERR  0x01
+#define ATA_ST_DRQ  0x08
+#define ATA_ST_DF   0x20
+#define ATA_ST_DRDY 0x40
+#define ATA_ST_BSY  0x80
+
+#define ATA_CMD_READ       0x20
+#define ATA_CMD_READ_EXT   0x24
+#define ATA_CMD_WRITE      0x30
+#define ATA_CMD_WRITE_EXT  0x34
+#define ATA_CMD_VERIFY     0x40
+#define ATA_CMD_VERIFY_EXT 0x42
+#define ATA_CMD_FLUSH      0xE7
+#define ATA_CMD_FLUSH_EXT  0xEA
+#define ATA_CMD_IDENTIFY   0xEC
+#define ATA_CMD_IDENTIFY_PACKET 0xA1
+
+/* INT 13h-style results of a transfer. */
+#define DISK_RET_OK        0x00
+#define DISK_RET_PARAM     0x01
+#define DISK_RET_NOT_FOUND 0x04
+#define DISK_RET_WRITE_FAULT 0xCC
+#define DISK_RET_TIMEOUT   0x80
+#define DISK_RET_CTRL_FAIL 0x20
+#define DISK_RET_ECC       0x10
+#define DISK_RET_BAD_SECTOR 0x0A
+
+#define ATA_OP_READ   0
+#define ATA_OP_WRITE  1
+#define ATA_OP_VERIFY 2
+
+/* Transfer count sectors at lba to/from seg:off. *done gets the sectors
+ * that completed. Returns a DISK_RET_ status. */
+int ata_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done);
+/* Probe a drive position; fills d and the 256-word IDENTIFY data.
+ * Returns 0 if a drive answered. */
+int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident);
+/* Soft-reset a channel; 0 when it came out of reset. */
+int ata_reset(u16 iobase, u16 ctlbase);
+#endif

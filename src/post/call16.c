@@ -1,0 +1,44 @@
+/* Calling real-mode code from POST through the F-segment trampoline. */
+#include "post/post.h"
+#include "rtdata.h"
+#include "lib/string.h"
+
+extern void fx_call16_32(void);
+
+struct c16_box {
+    u32 edi, esi, ebp, ebx, edx, ecx, eax;
+    u16 ds, es, fs, gs, flags, off, seg;
+    u8 mode, pad;
+    u32 esp32;
+} PACKED;
+STATIC_ASSERT(sizeof(struct c16_box) == C16_SIZE, "mailbox layout used by fixed16.S");
+
+#define BOX ((volatile struct c16_box *)(RT_ZONE + RT_C16_BOX))
+
+static void do_call16(u16 seg, u16 off, u8 mode, struct bregs *r)
+{
+    volatile struct c16_box *b = BOX;
+    b->edi = r->edi; b->esi = r->esi; b->ebp = r->ebp; b->ebx = r->ebx;
+    b->edx = r->edx; b->ecx = r->ecx; b->eax = r->eax;
+    b->ds = r->ds; b->es = r->es; b->fs = r->fs; b->gs = r->gs;
+    b->flags = r->flags;
+    b->off = off;
+    b->seg = seg;
+    b->mode = mode;
+    asm volatile("call *%0" : : "r"(fx_call16_32) : "memory", "cc");
+    r->edi = b->edi; r->esi = b->esi; r->ebp = b->ebp; r->ebx = b->ebx;
+    r->edx = b->edx; r->ecx = b->ecx; r->eax = b->eax;
+    r->ds = b->ds; r->es = b->es; r->fs = b->fs; r->gs = b->gs;
+    r->flags = b->flags;
+}
+
+void call16(u16 seg, u16 off, struct bregs *r)
+{
+    do_call16(seg, off, 0, r);
+}
+
+void call16_int(u8 vec, struct bregs *r)
+{
+    u32 v = *(volatile u32 *)(vec * 4);
+    do_call16(v >> 16, v & 0xFFFF, 1, r);
+}

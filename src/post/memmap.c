@@ -1,0 +1,81 @@
+/* The memory map: where RAM is (fw_cfg "etc/e820", hvmloader's table, or
+ * the CMOS as a last resort) and what the firmware keeps for itself. */
+#include "post/post.h"
+#include "fw/e820map.h"
+#include "fw/fwcfg.h"
+#include "hw/cmos.h"
+#include "rtdata.h"
+#include "lib/output.h"
+#include "lib/string.h"
+
+extern u8 post_platform;
+u32 ram_below_4g;
+u64 ram_above_4g;
+
+static struct e820_entry entries[MAX_E820];
+static struct e820_map map = { entries, 0, MAX_E820 };
+
+static void map_from_cmos(void)
+{
+    u32 low;
+    u16 ext64k = cmos_read(CMOS_MEM16M_LO) | (cmos_read(CMOS_MEM16M_HI) << 8);
+    if (ext64k)
+        low = ext64k * 65536u + 16 * 1024 * 1024;
+    else
+        low = ((cmos_read(CMOS_EXTMEM_LO) | (cmos_read(CMOS_EXTMEM_HI) << 8)) + 1024) * 1024u;
+    u64 high = ((u64)cmos_read(CMOS_MEM4G_0) | ((u32)cmos_read(CMOS_MEM4G_1) << 8)
+                | ((u32)cmos_read(CMOS_MEM4G_2) << 16)) << 16;
+    e820_add(&map, 0, low, E820_RAM);
+    if (high)
+        e820_add(&map, 0x100000000ull, high, E820_RAM);
+    /* The flash alias below 4 GiB. */
+    e820_add(&map, 0x100000000ull - 0x40000, 0x40000, E820_RESERVED);
+}
+
+static void map_from_xen(void)
+{
+    u32 addr = *(u32 *)0x1018, count = *(u32 *)0x101C;
+    if (count > 128)
+        count = 128;
+    e820_parse_qemu(&map, (void *)addr, count * 20);
+}
+
+static void map_from_qemu(void)
+{
+    static u8 buf[MAX_E820 * 20];
+    int size = fwcfg_read_file("etc/e820", buf, sizeof(buf));
+    if (size <= 0 || e820_parse_qemu(&map, buf, MIN((u32)size, sizeof(buf))) <= 0) {
+        dprintf(LOG_WARN, "fw_cfg etc/e820 missing or unusable: sizing from CMOS\n");
+        map.count = 0;
+        map_from_cmos();
+        return;
+    }
+    /* QEMU's map leaves out the flash alias below 4 GiB. */
+    e820_add(&map, 0x100000000ull - 0x40000, 0x40000, E820_RESERVED);
+}
+
+void memmap_init(void)
+{
+    if (post_platform == PLATFORM_XEN)
+        map_from_xen();
+    else
+        map_from_qemu();
+    /* Below 1 MiB: RAM up to the EBDA, the EBDA reserved, nothing for the
+     * video and option ROM window, the F-segment reserved. */
+    e820_remove(&map, 0xA0000, 0x50000);
+    e820_add(&map, EBDA_SEG_DEFAULT * 16, (0xA000 - EBDA_SEG_DEFAULT) * 16, E820_RESERVED);
+    e820_add(&map, 0xF0000, 0x10000, E820_RESERVED);
+    ram_below_4g = e820_find_ram_top(&map, 0x100000000ull);
+    ram_above_4g = e820_ram_total(&map, 0x100000000ull, ~0ull);
+    dprintf(LOG_INFO, "RAM: %u MiB below 4 GiB, %u MiB above\n",
+            ram_below_4g >> 20, (u32)(ram_above_4g >> 20));
+}
+
+void memmap_finalize(void)
+{
+    memcpy(rtdata.e820, entries, map.count * sizeof(entries[0]));
+    rtdata.e820_count = map.count;
+    for (int i = 0; i < map.count; i++)
+        dprintf(LOG_INFO, "e820: %016llx-%016llx type %u\n", entries[i].base,
+                entries[i].base + entries[i].length - 1, entries[i].type);
+}

@@ -1,0 +1,37 @@
+/* POST: the whole power-on sequence, top to bottom. */
+#include "post/post.h"
+#include "rtdata.h"
+#include "lib/output.h"
+#include "lib/string.h"
+#include "lib/io.h"
+
+static u64 post_t0;
+
+void post_phase(const char *name)
+{
+    u64 now = rdtsc();
+    dprintf(LOG_INFO, "[%8u] %s\n", (u32)((now - post_t0) >> 10), name);
+}
+
+void post_main(void)
+{
+    post_t0 = rdtsc();
+    platform_init();        /* QEMU or Xen, debug port */
+    dprintf(LOG_INFO, "Kelp BIOS (built " BIOS_DATE ")\n");
+    post_phase("shadow");
+    shadow_unlock();        /* C0000-FFFFF writable RAM holding our image */
+    ivt_init();
+    bda_init();             /* BDA and EBDA */
+    post_phase("hardware");
+    hw_init();              /* PIC, PIT, RTC, serial, PM timer */
+    post_phase("memory");
+    memmap_init();          /* E820 from fw_cfg / CMOS / hvmloader */
+    post_phase("keyboard");
+    kbd_init();
+    post_phase("disks");
+    disks_init();
+    memmap_finalize();
+    post_phase("boot");
+    shadow_lock();
+    boot_start();
+}

@@ -1,0 +1,28 @@
+/* Interfaces between the POST steps (32-bit flat code). */
+#ifndef KELP_POST_H
+#define KELP_POST_H
+#include "lib/types.h"
+#include "rt/bregs.h"
+
+/* Log a POST phase with a timestamp. */
+void post_phase(const char *name);
+
+/* Call real-mode code: far call to seg:off, or an INT through the IVT. */
+void call16(u16 seg, u16 off, struct bregs *r);
+void call16_int(u8 vec, struct bregs *r);
+
+void shadow_unlock(void);
+void shadow_lock(void);
+void memmap_init(void);
+void memmap_finalize(void);
+void ivt_init(void);
+void bda_init(void);
+void hw_init(void);
+void kbd_init(void);
+void disks_init(void);
+void platform_init(void);
+void NORETURN boot_start(void);
+
+extern u32 ram_below_4g;    /* bytes of RAM from 0 up to the PCI hole */
+extern u64 ram_above_4g;
+#endif

@@ -1,0 +1,56 @@
+/* State shared by POST (which fills it) and the runtime (which serves
+ * from it). It lives at RTSEG:RT_DATA_OFF in the RW zone; both links place
+ * the symbol rtdata there (see the linker scripts in src/entry). */
+#ifndef KELP_RTDATA_H
+#define KELP_RTDATA_H
+#include "lib/types.h"
+#include "lib/chs.h"
+#include "layout.h"
+#include "fw/e820map.h"
+
+#define PLATFORM_QEMU 1
+#define PLATFORM_XEN  2
+
+#define MAX_E820 32
+#define MAX_DISKS 8
+
+
+#define DISK_ATA   1
+#define DISK_ATAPI 2
+
+/* One drive the runtime serves through INT 13h. */
+struct disk {
+    u8 type;                    /* DISK_ATA, DISK_ATAPI */
+    u8 channel;                 /* IDE channel 0/1 */
+    u8 slave;                   /* 0 master, 1 slave */
+    u8 lba48;                   /* drive supports 48-bit LBA */
+    u8 translation;             /* CHS_* scheme of the logical geometry */
+    u8 pci_bus, pci_devfn;      /* controller, for EDD device paths */
+    u8 max_multi;               /* sectors per transfer limit (0: 256) */
+    u16 iobase, ctlbase;
+    u16 blksize;
+    u64 sectors;
+    struct chs phys;            /* geometry the drive reports */
+    struct chs lchs;            /* geometry INT 13h reports */
+};
+
+struct rtdata {
+    u8 platform;
+    u8 disk_count;              /* hard disks: drive 80h + index */
+    u8 e820_count;
+    u8 vga_rom;                 /* a VGA option ROM owns INT 10h */
+    u16 debug_port;
+    u16 pmtimer_port;           /* ACPI PM timer, 0 = none */
+    u16 sercon_port;            /* serial console, 0 = off */
+    u8 sercon_col;              /* serial console cursor (column) */
+    u8 sercon_row;
+    u16 boot_fail_count;
+    u16 kbd_id;                 /* keyboard ID bytes (INT 16h 0Ah) */
+    u32 ebda_kb;
+    struct e820_entry e820[MAX_E820];
+    struct disk disks[MAX_DISKS];
+} PACKED;
+
+extern struct rtdata rtdata;
+
+#endif

@@ -1,0 +1,61 @@
+# Probe boot disk: $(OUT)/test/probe.img
+#
+# Included by the top-level Makefile, or used on its own:
+#     make -f tests/payloads/build.mk [OUT=out]
+# Every variable is prefixed PROBE_ so nothing clashes with the firmware build.
+
+PROBE_MK := $(lastword $(MAKEFILE_LIST))
+PROBE_DIR := $(patsubst %/,%,$(dir $(PROBE_MK)))
+PROBE_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+OUT ?= out
+
+PROBE_CC ?= gcc
+PROBE_LD ?= ld
+PROBE_OBJCOPY ?= objcopy
+PROBE_PYTHON ?= /usr/bin/python3
+PROBE_CFLAGS ?= -m16 -march=i386 -ffreestanding -fno-pic -fno-stack-protector -Os -nostdlib \
+	-fno-asynchronous-unwind-tables -fno-common -mno-mmx -mno-sse -mno-sse2 \
+	-Wall -Wextra
+PROBE_ASFLAGS ?= -m16 -march=i386 -fno-pic -nostdlib
+PROBE_LDFLAGS ?= -m elf_i386 -nostdlib --no-dynamic-linker -z noexecstack --no-warn-rwx-segments
+
+PROBE_BUILD := $(OUT)/test/probe
+PROBE_IMG := $(OUT)/test/probe.img
+PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
+PROBE_HDRS := $(PROBE_DIR)/probe.h
+
+.PHONY: probe probe-clean
+probe: $(PROBE_IMG)
+
+$(PROBE_IMG): $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $(PROBE_DIR)/mkimage.py
+	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $@.tmp
+	mv $@.tmp $@
+
+$(PROBE_BUILD)/mbr.bin: $(PROBE_BUILD)/mbr.o
+	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/mbr.elf $<
+	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/mbr.elf $@
+
+$(PROBE_BUILD)/probe.bin: $(PROBE_OBJS) $(PROBE_DIR)/probe.ld
+	$(PROBE_LD) $(PROBE_LDFLAGS) -T $(PROBE_DIR)/probe.ld -o $(PROBE_BUILD)/probe.elf $(PROBE_OBJS)
+	$(PROBE_OBJCOPY) -O binary -R .bss $(PROBE_BUILD)/probe.elf $@
+
+$(PROBE_BUILD)/%.o: $(PROBE_DIR)/%.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+
+$(PROBE_BUILD)/%.o: $(PROBE_DIR)/%.c $(PROBE_HDRS) $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_CFLAGS) -c -o $@ $<
+
+$(PROBE_BUILD):
+	mkdir -p $@
+
+probe-clean:
+	rm -rf $(PROBE_BUILD) $(PROBE_IMG)
+
+# Standalone use builds the image; when included, leave the includer's
+# default goal alone.
+ifeq ($(firstword $(MAKEFILE_LIST)),$(PROBE_MK))
+.DEFAULT_GOAL := probe
+else
+.DEFAULT_GOAL := $(PROBE_SAVED_GOAL)
+endif
