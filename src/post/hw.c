@@ -90,6 +90,11 @@ static void ports_init(void)
         uart_init(CONFIG_SERIAL_PORT, CONFIG_SERIAL_BAUD);
         rtdata.sercon_port = CONFIG_SERIAL_PORT;
         post_console_ready = true;
+        /* The serial console shows an 80x25 colour text screen. */
+        bda_set8(BDA_VIDEO_MODE, 0x03);
+        bda_set16(BDA_VIDEO_COLS, 80);
+        bda_set8(BDA_VIDEO_ROWS, 24);
+        bda_set16(BDA_CURSOR_SHAPE, 0x0607);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "hw/ps2.h"
 #include "lib/io.h"
 #include "lib/output.h"
+#include "rtdata.h"
 
 void kbd_init(void)
 {
@@ -39,5 +40,12 @@ void kbd_init(void)
     if (ps2_kbd_send(0xF5) != 0xFA || ps2_kbd_send(0xF0) != 0xFA
         || ps2_kbd_send(0x02) != 0xFA || ps2_kbd_send(0xF4) != 0xFA)
         dprintf(LOG_WARN, "kbd: keyboard did not take its setup\n");
+    /* Keyboard ID for INT 16h 0Ah: an MF2 keyboard answers ABh then 41h
+     * (translated) or 83h. */
+    if (ps2_kbd_send(0xF2) == 0xFA) {
+        int a = i8042_read(100), b = a >= 0 ? i8042_read(100) : -1;
+        if (a >= 0 && b >= 0)
+            rtdata.kbd_id = a | (b << 8);
+    }
     dprintf(LOG_INFO, "kbd: PS/2 keyboard ready\n");
 }

@@ -40,10 +40,10 @@ static u8 lpt_status(u16 base)
 void handle_17(struct bregs *r)
 {
     if (r->dx >= 3 || !bda16(BDA_LPT_BASE + 2 * r->dx)) {
-        /* No such port: leave AH as a timeout status, as IBM did. */
-        r->ah = 0x01;
+        set_cf(r);              /* no such port */
         return;
     }
+    clear_cf(r);
     u16 base = bda16(BDA_LPT_BASE + 2 * r->dx);
     switch (r->ah) {
     case 0x00: {

@@ -45,7 +45,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 IMAGE_NAME = "linux-ide.img"
-STAMP_NAME = "linux-ide.json"
 
 BUSYBOX = "/bin/busybox"
 SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin"
@@ -68,13 +67,17 @@ CMDLINE = ("console=ttyS0,115200 panic=-1 quiet loglevel=3 "
 
 SYSLINUX_CFG = f"""\
 SERIAL 0 115200
-DEFAULT linux
+DEFAULT @DEFAULT@
 PROMPT 0
 TIMEOUT 0
 LABEL linux
   KERNEL /vmlinuz
   INITRD /initrd.gz
   APPEND {CMDLINE}
+LABEL demo
+  KERNEL /vmlinuz
+  INITRD /initrd.gz
+  APPEND {CMDLINE} kelp.demo
 """
 
 INIT_SCRIPT = r"""#!/bin/busybox sh
@@ -129,6 +132,13 @@ else
     say dmi=absent
 fi
 if [ -d /sys/firmware/acpi/tables ]; then say acpi=present; else say acpi=absent; fi
+
+if grep -qw kelp.demo /proc/cmdline; then
+    echo
+    echo "This Linux was booted by Kelp from an IDE disk through syslinux."
+    echo "You are in a busybox shell; 'exit' powers the machine off."
+    setsid cttyhack sh
+fi
 
 say done
 sync
@@ -369,7 +379,7 @@ def mbr_sector(total_sectors):
     return bytes(sec)
 
 
-def build_fs(path, sectors, vmlinuz, initrd, workdir):
+def build_fs(path, sectors, vmlinuz, initrd, workdir, default_label):
     if os.path.exists(path):
         os.unlink(path)
     run(["mkfs.fat", "-C", "-F", "16", "-h", str(PART_START), "-g", f"{HEADS}/{SPT}",
@@ -377,7 +387,7 @@ def build_fs(path, sectors, vmlinuz, initrd, workdir):
         capture_output=True)
     cfg = os.path.join(workdir, "syslinux.cfg")
     with open(cfg, "w") as f:
-        f.write(SYSLINUX_CFG)
+        f.write(SYSLINUX_CFG.replace("@DEFAULT@", default_label))
     rd = os.path.join(workdir, "initrd.gz")
     with open(rd, "wb") as f:
         f.write(initrd)
@@ -390,10 +400,11 @@ def build_fs(path, sectors, vmlinuz, initrd, workdir):
     run(["syslinux", "--install", path], env=env, capture_output=True)
 
 
-def build(out, cache, size_mib, force):
+def build(out, cache, size_mib, force, demo=False):
     os.makedirs(out, exist_ok=True)
-    image = os.path.join(out, IMAGE_NAME)
-    stamp = os.path.join(out, STAMP_NAME)
+    name = "demo" if demo else IMAGE_NAME[:-4]
+    image = os.path.join(out, name + ".img")
+    stamp = os.path.join(out, name + ".json")
 
     deb = fetch_kernel_deb(cache)
     vmlinuz, config, edd_ko, version = unpack_kernel(deb, cache)
@@ -405,6 +416,7 @@ def build(out, cache, size_mib, force):
         "mbr": sha256_file(SYSLINUX_MBR),
         "syslinux": sha256_file(shutil.which("syslinux") or "/usr/bin/syslinux"),
         "size_mib": size_mib,
+        "demo": demo,
     }
     if not force and os.path.exists(image) and os.path.exists(stamp):
         try:
@@ -419,8 +431,8 @@ def build(out, cache, size_mib, force):
     initrd = build_initrd(edd_ko)
     with tempfile.TemporaryDirectory(dir=out, prefix=".mklinux-") as tmp:
         fs = os.path.join(tmp, "fs.img")
-        build_fs(fs, total - PART_START, vmlinuz, initrd, tmp)
-        disk = os.path.join(tmp, IMAGE_NAME)
+        build_fs(fs, total - PART_START, vmlinuz, initrd, tmp, "demo" if demo else "linux")
+        disk = os.path.join(tmp, name + ".img")
         with open(disk, "wb") as d:
             d.write(mbr_sector(total))
             d.seek(PART_START * 512)
@@ -459,6 +471,8 @@ def main():
                     help="download cache (default: $KELP_CACHE or ~/.cache/kelp)")
     ap.add_argument("--size-mib", type=int, default=32, help="disk size in MiB")
     ap.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    ap.add_argument("--demo", action="store_true",
+                    help="build demo.img, whose init ends in an interactive shell")
     a = ap.parse_args()
     if a.size_mib < 16 or a.size_mib > 2000:
         die("--size-mib must be between 16 and 2000")
@@ -468,7 +482,7 @@ def main():
     # Parallel test workers may all ask for the image; build it once.
     with open(os.path.join(cache, ".mklinux.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        build(out, cache, a.size_mib, a.force)
+        build(out, cache, a.size_mib, a.force, a.demo)
 
 
 if __name__ == "__main__":
