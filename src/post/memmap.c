@@ -71,6 +71,12 @@ void memmap_init(void)
             ram_below_4g >> 20, (u32)(ram_above_4g >> 20));
 }
 
+void memmap_reserve(u64 base, u64 length)
+{
+    if (e820_add(&map, base, length, E820_RESERVED))
+        dprintf(LOG_ERR, "e820: no room to reserve %llx+%llx\n", base, length);
+}
+
 void memmap_finalize(void)
 {
     memcpy(rtdata.e820, entries, map.count * sizeof(entries[0]));

@@ -26,6 +26,9 @@ void post_main(void)
     hw_init();              /* PIC, PIT, RTC, serial, PM timer */
     post_phase("memory");
     memmap_init();          /* E820 from fw_cfg / CMOS / hvmloader */
+    post_phase("pci");
+    if (rtdata.platform == PLATFORM_QEMU)
+        pci_setup();
     post_phase("keyboard");
     kbd_init();
     post_phase("disks");

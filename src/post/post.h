@@ -15,6 +15,8 @@ void shadow_unlock(void);
 void shadow_lock(void);
 void memmap_init(void);
 void memmap_finalize(void);
+void memmap_reserve(u64 base, u64 length);
+void pci_setup(void);
 void ivt_init(void);
 void bda_init(void);
 void hw_init(void);
