@@ -45,6 +45,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 IMAGE_NAME = "linux-ide.img"
+# The NIC driver the init loads to see a PCI interrupt arrive (QEMU e1000).
+NIC_MODULE = "drivers/net/ethernet/intel/e1000/e1000.ko"
 
 BUSYBOX = "/bin/busybox"
 SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin"
@@ -125,13 +127,39 @@ done
 
 if [ -e /sys/firmware/dmi/tables/DMI ] || [ -d /sys/class/dmi/id ]; then
     say dmi=present
-    for f in sys_vendor product_name bios_vendor bios_version; do
+    for f in sys_vendor product_name product_serial product_version bios_vendor bios_version bios_date; do
         [ -r /sys/class/dmi/id/$f ] && say "dmi $f=$(cat /sys/class/dmi/id/$f)"
     done
 else
     say dmi=absent
 fi
 if [ -d /sys/firmware/acpi/tables ]; then say acpi=present; else say acpi=absent; fi
+for t in /sys/firmware/acpi/tables/*; do
+    [ -f "$t" ] && say "acpi table ${t##*/}"
+done
+
+say cpus=$(grep -c ^processor /proc/cpuinfo)
+say memtotal_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)
+# Kernel complaints about what the firmware set up.
+dmesg | grep -iE "firmware bug|BIOS BUG|can't claim|no compatible bridge window|ACPI (BIOS )?(Error|Warning)|failed to assign|not enough|bogus" |
+    sed -e 's/^\[[^]]*\] *//' | while read -r l; do say "warn: $l"; done
+for d in /sys/bus/pci/devices/*; do
+    [ -d "$d" ] || continue
+    res=$(awk '$1 != "0x0000000000000000" {printf "%s-%s ", $1, $2}' "$d/resource" | sed 's/ $//')
+    say "pci ${d##*/} $(cat $d/vendor):$(cat $d/device) class=$(cat $d/class) irq=$(cat $d/irq) res=$res"
+done
+if [ -f /lib/modules/e1000.ko ] && grep -q 0x8086 /sys/bus/pci/devices/*/vendor 2>/dev/null; then
+    insmod /lib/modules/e1000.ko 2>/dev/null
+    if ip link set eth0 up 2>/dev/null; then
+        n=0
+        for i in $(seq 1 50); do
+            n=$(awk '/eth0/ {s=0; for (i=2; i<=NF; i++) if ($i ~ /^[0-9]+$/) s+=$i; print s}' /proc/interrupts)
+            [ -n "$n" ] && [ "$n" -gt 0 ] && break
+            usleep 100000
+        done
+        say "nic eth0 irq=$(cat /sys/class/net/eth0/device/irq 2>/dev/null) interrupts=${n:-0}"
+    fi
+fi
 
 if grep -qw kelp.demo /proc/cmdline; then
     echo
@@ -240,7 +268,7 @@ def unpack_kernel(deb, cache):
     Returns (vmlinuz, config, edd_ko or None, version)."""
     base = os.path.basename(deb)[:-len(".deb")]
     dest = os.path.join(cache, base)
-    done = os.path.join(dest, ".unpacked")
+    done = os.path.join(dest, ".unpacked-2")
     if not os.path.exists(done):
         log(f"unpacking {os.path.basename(deb)}")
         shutil.rmtree(dest, ignore_errors=True)
@@ -250,7 +278,8 @@ def unpack_kernel(deb, cache):
         fsys = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
         tar = subprocess.run(["tar", "-x", "-C", dest, "--wildcards", "--no-same-owner",
                               "./boot/vmlinuz-*", "./boot/config-*",
-                              "./lib/modules/*/kernel/drivers/firmware/edd.ko*"],
+                              "./lib/modules/*/kernel/drivers/firmware/edd.ko*",
+                              "./lib/modules/*/kernel/" + NIC_MODULE + "*"],
                              stdin=fsys.stdout, capture_output=True)
         fsys.stdout.close()
         if fsys.wait() != 0 or tar.returncode != 0:
@@ -272,7 +301,8 @@ def unpack_kernel(deb, cache):
         edd = mods[0]
     elif not re.search(r"^CONFIG_EDD=y$", cfg, re.M):
         log("warning: this kernel has no EDD support; the EDD report will be empty")
-    return vmlinuz[0], config[0], edd, version
+    nic = glob.glob(os.path.join(dest, "lib", "modules", version, "kernel", NIC_MODULE + "*"))
+    return vmlinuz[0], config[0], edd, nic[0] if nic else None, version
 
 
 def module_bytes(path):
@@ -328,7 +358,7 @@ class Cpio:
         return data + b"\0" * (-len(data) % 512)
 
 
-def build_initrd(edd_ko):
+def build_initrd(edd_ko, nic_ko):
     with open(BUSYBOX, "rb") as f:
         busybox = f.read()
     if b"ld-linux" in busybox[:4096]:
@@ -347,6 +377,8 @@ def build_initrd(edd_ko):
     c.file("init", init.encode(), 0o755)
     if edd_ko:
         c.file("lib/modules/edd.ko", module_bytes(edd_ko))
+    if nic_ko:
+        c.file("lib/modules/e1000.ko", module_bytes(nic_ko))
     return gzip.compress(c.finish(), compresslevel=9, mtime=0)
 
 
@@ -407,7 +439,7 @@ def build(out, cache, size_mib, force, demo=False):
     stamp = os.path.join(out, name + ".json")
 
     deb = fetch_kernel_deb(cache)
-    vmlinuz, config, edd_ko, version = unpack_kernel(deb, cache)
+    vmlinuz, config, edd_ko, nic_ko, version = unpack_kernel(deb, cache)
     total = size_mib * 2048
     inputs = {
         "script": sha256_file(os.path.abspath(__file__)),
@@ -428,7 +460,7 @@ def build(out, cache, size_mib, force, demo=False):
             log(f"{image} is up to date ({version})")
             return image
 
-    initrd = build_initrd(edd_ko)
+    initrd = build_initrd(edd_ko, nic_ko)
     with tempfile.TemporaryDirectory(dir=out, prefix=".mklinux-") as tmp:
         fs = os.path.join(tmp, "fs.img")
         build_fs(fs, total - PART_START, vmlinuz, initrd, tmp, "demo" if demo else "linux")
