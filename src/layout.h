@@ -67,5 +67,6 @@
 #define SEL_DATA32      0x10
 #define SEL_CODE16      0x18            /* base F0000, limit 64 KiB */
 #define SEL_DATA16      0x20            /* base 0, limit 64 KiB */
+#define SEL_DATA16_BIG  0x28            /* base 0, limit 4 GiB: "big real" mode */
 
 #endif

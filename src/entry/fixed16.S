@@ -75,12 +75,15 @@ fx_call16_32:
 	ljmp	$SEL_CODE16, $c16_pm16
 	.code16
 c16_pm16:
-	movw	$SEL_DATA16, %ax
+	/* Real mode with 4 GiB data limits ("big real"): option ROMs that
+	 * use PMM memory above 1 MiB address it with 32-bit offsets. */
+	movw	$SEL_DATA16_BIG, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	movw	%ax, %ss
 	movw	%ax, %fs
 	movw	%ax, %gs
+	movw	$SEL_DATA16, %ax
+	movw	%ax, %ss
 	movl	%cr0, %eax
 	andl	$~1, %eax
 	movl	%eax, %cr0
@@ -166,6 +169,7 @@ gdt:
 	.quad	0x00CF92000000FFFF	/* 10: data 32-bit flat */
 	.quad	0x00009A0F0000FFFF	/* 18: code 16-bit, base F0000 */
 	.quad	0x000092000000FFFF	/* 20: data 16-bit, base 0 */
+	.quad	0x008F92000000FFFF	/* 28: data, base 0, 4 GiB limit */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
