@@ -42,6 +42,7 @@ $(KCONFIG_CONFIG):
 	@$(MAKE) --no-print-directory defconfig
 
 defconfig:
+	@mkdir -p $(dir $(KCONFIG_CONFIG))
 	$(PYTHON) -m alldefconfig Kconfig
 olddefconfig:
 	$(PYTHON) -m olddefconfig Kconfig

@@ -34,6 +34,34 @@ struct disk {
     struct chs lchs;            /* geometry INT 13h reports */
 };
 
+/* One thing INT 19h can boot. */
+#define BOOT_HD  1              /* the hard disk that is drive 80h */
+#define BOOT_BEV 2              /* an option ROM's bootstrap entry vector */
+#define MAX_BOOT 16
+struct boot_entry {
+    u8 type;
+    u8 prio;                    /* lower boots first */
+    u16 seg, off;               /* BEV: far entry */
+    u16 desc_seg, desc_off;     /* ASCIIZ description (0:0 none) */
+} PACKED;
+
+/* A block handed out by the POST Memory Manager. */
+#define MAX_PMM_BLOCKS 32
+struct pmm_block {
+    u32 handle;
+    u32 addr;
+    u32 size;                   /* bytes; 0 = freed */
+} PACKED;
+
+/* PMM pools: temporary ones are bump allocators (conventional upwards,
+ * extended downwards); permanent ones are reserved for good. */
+struct pmm_pools {
+    u32 conv_next, conv_end;            /* temporary, below 640 KiB */
+    u32 ext_next, ext_floor;            /* temporary, above 1 MiB (top-down) */
+    u32 low_next, low_floor;            /* permanent, in the RW chunk of the E-segment (top-down) */
+    u32 high_next, high_floor;          /* permanent, in the reserved high zone (top-down) */
+} PACKED;
+
 struct rtdata {
     u8 platform;
     u8 disk_count;              /* hard disks: drive 80h + index */
@@ -49,6 +77,14 @@ struct rtdata {
     u32 ebda_kb;
     struct e820_entry e820[MAX_E820];
     struct disk disks[MAX_DISKS];
+    u8 boot_count;
+    u8 pmm_active;              /* PMM answers (POST only) */
+    u8 pmm_count;
+    u16 pnp_offset;             /* F000:offset of the $PnP installation structure */
+    u32 rom_end;                /* end of the option ROMs placed so far */
+    struct boot_entry boot[MAX_BOOT];
+    struct pmm_pools pmm;
+    struct pmm_block pmm_blocks[MAX_PMM_BLOCKS];
 } PACKED;
 
 extern struct rtdata rtdata;

@@ -1,27 +1,70 @@
-/* INT 19h (bootstrap) and INT 18h (boot failure, try the next device). */
+/* INT 19h (bootstrap) and INT 18h (boot failure, try the next device):
+ * walk the boot list POST built, in priority order. */
 #include "rt/bregs.h"
 #include "rt/rt.h"
 #include "rtdata.h"
 #include "bda.h"
 #include "lib/far.h"
 #include "lib/io.h"
+#include "lib/string.h"
 #include "lib/output.h"
 
-/* Try to start the boot sector of a hard disk; returns only on failure. */
+/* Start the boot sector of drive 80h (whoever serves it through INT 13h:
+ * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
 {
-    printf("Booting from Hard Disk %02x...\n", drive);
-    int ret = disk_read(drive, 0, 1, 0x0000, 0x7C00);
-    if (ret) {
-        printf("Boot failed: could not read the boot sector (status %02x)\n", ret);
+    printf("Booting from Hard Disk...\n");
+    struct bregs r;
+    memset(&r, 0, sizeof(r));
+    r.ax = 0x0201;
+    r.cx = 0x0001;
+    r.dx = drive;
+    r.es = 0;
+    r.bx = 0x7C00;
+    for (int tries = 0; tries < 3; tries++) {
+        rt_call_int(0x13, &r);
+        if (!(r.flags & F_CF))
+            break;
+        r.ax = 0x0000;          /* reset, then read again */
+        rt_call_int(0x13, &r);
+        r.ax = 0x0201;
+        r.cx = 0x0001;
+        r.dx = drive;
+        r.es = 0;
+        r.bx = 0x7C00;
+        r.flags |= F_CF;
+    }
+    if (r.flags & F_CF) {
+        printf("Boot failed: could not read the boot sector (status %02x)\n", r.ah);
         return;
     }
     if (peek16(0, 0x7DFE) != 0xAA55) {
-        printf("Boot failed: not a bootable disk (no 55AA signature)\n");
+        printf("Boot failed: not a bootable disk\n");
         return;
     }
     dprintf(LOG_INFO, "boot: jumping to 0000:7C00 with DL=%02x\n", drive);
     rt_jump_boot(0x00007C00, drive);
+}
+
+/* Far-call an option ROM's bootstrap entry vector; returns if it does. */
+static void boot_bev(struct boot_entry *b)
+{
+    if (b->desc_seg) {
+        char name[48];
+        far_read(name, b->desc_seg, b->desc_off, sizeof(name) - 1);
+        name[sizeof(name) - 1] = 0;
+        printf("Booting from %s...\n", name);
+    } else {
+        printf("Booting from ROM at %04x:%04x...\n", b->seg, b->off);
+    }
+    struct bregs r;
+    memset(&r, 0, sizeof(r));
+    r.es = 0xF000;
+    r.di = rtdata.pnp_offset;
+    sti();
+    rt_call_far(((u32)b->seg << 16) | b->off, &r);
+    cli();
+    printf("Boot failed: the boot ROM returned\n");
 }
 
 static void NORETURN boot_exhausted(void)
@@ -32,12 +75,15 @@ static void NORETURN boot_exhausted(void)
         wait_irq();
 }
 
-/* Boot from the device list, starting after those already tried. */
+/* Boot from the list, starting after the entries already tried. */
 static void NORETURN boot_next(void)
 {
-    while (rtdata.boot_fail_count < rtdata.disk_count) {
-        u8 drive = 0x80 + rtdata.boot_fail_count++;
-        boot_disk(drive);
+    while (rtdata.boot_fail_count < rtdata.boot_count) {
+        struct boot_entry *b = &rtdata.boot[rtdata.boot_fail_count++];
+        if (b->type == BOOT_HD)
+            boot_disk(0x80);
+        else if (b->type == BOOT_BEV)
+            boot_bev(b);
     }
     boot_exhausted();
 }

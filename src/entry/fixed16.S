@@ -253,6 +253,15 @@ HOP(18)
 HOP(70)
 HOP(hw_master)
 HOP(hw_slave)
+/* PMM and PnP BIOS entry points (far-called; published in $PMM/$PnP). */
+	.global fx_pmm_entry, fx_pnp_entry, fx_pnp_pm_entry
+fx_pmm_entry:
+	ljmp	$RTSEG, $rt_far_pmm
+fx_pnp_entry:
+	ljmp	$RTSEG, $rt_far_pnp
+fx_pnp_pm_entry:			/* 16-bit protected mode: nothing offered */
+	movw	$0x82, %ax
+	lretw
 	.global fx_font8
 	AT(0xFA6E)		/* 8x8 font, characters 00h-7Fh (blank) */
 fx_font8:

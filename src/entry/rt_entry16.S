@@ -129,6 +129,16 @@ VEC(1a, handle_1a)
 VEC(40, handle_40)
 VEC(70, handle_70)
 
+/* Far-called entries (PMM, PnP BIOS): the stub makes the stack look like
+ * an INT frame that returns to a RETF, so the handler gets the same frame
+ * and finds the caller's arguments at caller_ss:caller_sp + 4. */
+#define FARVEC(name, fn) .global rt_far_##name; rt_far_##name: pushfw; \
+	pushw $RTSEG; pushw $rt_far_ret; pushw $fn; jmp rt_enter
+FARVEC(pmm, handle_pmm)
+FARVEC(pnp, handle_pnp)
+rt_far_ret:
+	lretw
+
 /* Unclaimed hardware IRQs: acknowledge and return, without a frame. */
 	.global rt_vec_hw_master, rt_vec_hw_slave
 rt_vec_hw_slave:
@@ -167,6 +177,22 @@ rt_jump_boot:
 	sti
 	lretw
 
+/* rt_call_far(seg:off in eax, struct bregs *in edx): far-call real-mode
+ * code (a boot entry vector) with the frame's registers; results land back
+ * in the frame. */
+	.global rt_call_far
+rt_call_far:
+	pushal
+	pushw	%ds
+	pushw	%es
+	pushw	%fs
+	pushw	%gs
+	pushw	%dx
+	pushw	%cs
+	pushw	$3f
+	pushl	%eax
+	jmp	rt_call_common
+
 /* rt_call_int(vector in al, struct bregs *in edx): run an interrupt as if the
  * runtime executed INT n, with the registers and segments of the frame, and
  * store what it returns back into the frame. Used for hooks (INT 1Ch, 15h
@@ -187,6 +213,7 @@ rt_call_int:
 	pushw	%cs
 	pushw	$3f
 	pushl	%fs:(%bx)		/* vector: off, seg */
+rt_call_common:
 	movw	%dx, %bp
 	movl	F_EDI(%bp), %edi
 	movl	F_EDI+4(%bp), %esi

@@ -10,7 +10,9 @@
 
 #define DMA_ERROR  0x01
 #define DMA_READ   0x02
+#define DMA_SKIP   0x04
 #define DMA_SELECT 0x08
+#define DMA_WRITE  0x10
 
 static bool have_dma;
 
@@ -38,21 +40,28 @@ bool fwcfg_detect(void)
     return true;
 }
 
+/* One DMA transfer; control holds the operation bits (and the key with
+ * DMA_SELECT). Returns false when the device reports an error. */
+static bool dma_transfer(u32 control, void *buf, u32 len)
+{
+    static volatile struct fwcfg_dma d __attribute__((aligned(16)));
+    d.control = be32(control);
+    d.length = be32(len);
+    d.address = (u64)be32((u32)buf) << 32;
+    barrier();
+    outl(0, PORT_DMA_HI);
+    outl(be32((u32)&d), PORT_DMA_LO);
+    /* QEMU completes the transfer within the port write; the loop is
+     * bounded all the same. */
+    for (u32 i = 0; i < 1000000 && (be32(d.control) & ~DMA_ERROR); i++)
+        barrier();
+    return be32(d.control) == 0;
+}
+
 void fwcfg_read(u16 key, void *buf, u32 len)
 {
     if (have_dma) {
-        static volatile struct fwcfg_dma d __attribute__((aligned(16)));
-        d.control = be32(((u32)key << 16) | DMA_SELECT | DMA_READ);
-        d.length = be32(len);
-        d.address = (u64)be32((u32)buf) << 32;
-        barrier();
-        outl(0, PORT_DMA_HI);
-        outl(be32((u32)&d), PORT_DMA_LO);
-        /* QEMU completes the transfer within the port write; the loop is
-         * bounded all the same. */
-        for (u32 i = 0; i < 1000000 && (be32(d.control) & ~DMA_ERROR); i++)
-            barrier();
-        if (!(be32(d.control) & DMA_ERROR))
+        if (dma_transfer(((u32)key << 16) | DMA_SELECT | DMA_READ, buf, len))
             return;
         dprintf(LOG_WARN, "fw_cfg: DMA read of key %04x failed, using ports\n", key);
     }
@@ -60,6 +69,25 @@ void fwcfg_read(u16 key, void *buf, u32 len)
     u8 *p = buf;
     while (len--)
         *p++ = inb(PORT_DATA);
+}
+
+bool fwcfg_write(u16 key, u32 offset, const void *buf, u32 len)
+{
+    /* Since QEMU 2.4 items can only be written through DMA: select the
+     * item, skip to the offset, then write (the write must fit the item). */
+    if (!have_dma) {
+        dprintf(LOG_ERR, "fw_cfg: no DMA interface, cannot write key %04x\n", key);
+        return false;
+    }
+    u32 select = ((u32)key << 16) | DMA_SELECT;
+    if (offset && !dma_transfer(select | DMA_SKIP, NULL, offset))
+        goto fail;
+    if (!dma_transfer((offset ? 0 : select) | DMA_WRITE, (void *)buf, len))
+        goto fail;
+    return true;
+fail:
+    dprintf(LOG_ERR, "fw_cfg: write of %u bytes at %u to key %04x failed\n", len, offset, key);
+    return false;
 }
 
 u16 fwcfg_find(const char *name, u32 *size)
@@ -94,4 +122,28 @@ int fwcfg_read_file(const char *name, void *buf, u32 max)
         return -1;
     fwcfg_read(key, buf, MIN(size, max));
     return size;
+}
+
+int fwcfg_list(const char *prefix, char (*names)[56], int max)
+{
+    u32 count;
+    u8 b[4];
+    int n = 0;
+    size_t plen = strlen(prefix);
+    outw(FWCFG_FILE_DIR, PORT_SEL);
+    for (int i = 0; i < 4; i++)
+        b[i] = inb(PORT_DATA);
+    count = ((u32)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    if (count > 4096)
+        return 0;
+    for (u32 i = 0; i < count; i++) {
+        struct { u32 size; u16 key; u16 reserved; char name[56]; } PACKED f;
+        u8 *p = (u8 *)&f;
+        for (u32 j = 0; j < sizeof(f); j++)
+            p[j] = inb(PORT_DATA);
+        f.name[55] = 0;
+        if (n < max && !strncmp(f.name, prefix, plen))
+            memcpy(names[n++], f.name, 56);
+    }
+    return n;
 }

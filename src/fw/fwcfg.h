@@ -13,9 +13,16 @@
 bool fwcfg_detect(void);
 /* Read len bytes of item key from its start. */
 void fwcfg_read(u16 key, void *buf, u32 len);
+/* Write len bytes into item key at offset, through the DMA interface
+ * (QEMU accepts writes only there, and only to items meant to be written,
+ * such as the files a WRITE_POINTER command names). False on failure. */
+bool fwcfg_write(u16 key, u32 offset, const void *buf, u32 len);
 /* Find a named file; returns its key (0 when absent) and size. */
 u16 fwcfg_find(const char *name, u32 *size);
 /* Read a whole named file into buf (at most max bytes); returns the file's
  * size, or -1 when absent. */
 int fwcfg_read_file(const char *name, void *buf, u32 max);
+/* Names of the files whose names start with prefix, in directory order;
+ * returns how many were stored (at most max). */
+int fwcfg_list(const char *prefix, char (*names)[56], int max);
 #endif

@@ -150,7 +150,8 @@ static void console_out(void *ctx, char c)
     if (c == '\n')
         console_putc('\r');
     console_putc(c);
-    debug_out(ctx, c);
+    if (LOG_INFO <= CONFIG_DEBUG_LEVEL)
+        debug_out(ctx, c);
 }
 
 void printf(const char *fmt, ...)

@@ -1,18 +1,67 @@
-/* The end of POST: open the interrupts the runtime handles and hand over
- * to INT 19h, which loads and starts the boot program. */
+/* The end of POST: the boot list in priority order, the interrupts the
+ * runtime handles, and the hand-over to INT 19h. */
 #include "post/post.h"
 #include "rtdata.h"
+#include "bda.h"
+#include "hw/cmos.h"
 #include "hw/pic.h"
+#include "lib/far.h"
 #include "lib/string.h"
 #include "lib/output.h"
 
-void boot_start(void)
+u8 boot_prio(int cmos_type)
 {
-    pic_unmask(0);      /* timer: loaders time their menus with it */
+    u8 order[3] = { cmos_read(CMOS_BOOT_12) & 0x0F, cmos_read(CMOS_BOOT_12) >> 4,
+                    cmos_read(CMOS_BOOT_3) >> 4 };
+    for (int i = 0; i < 3; i++)
+        if (order[i] == cmos_type)
+            return i + 1;
+    return 9;
+}
+
+void bootlist_add_hd(void)
+{
+    if (!bda8(BDA_HD_COUNT) || rtdata.boot_count >= MAX_BOOT)
+        return;
+    struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
+    memset(b, 0, sizeof(*b));
+    b->type = BOOT_HD;
+    b->prio = boot_prio(BOOT_CMOS_HD);
+}
+
+static void bootlist_sort(void)
+{
+    /* Stable insertion sort by priority. */
+    for (int i = 1; i < rtdata.boot_count; i++) {
+        struct boot_entry e = rtdata.boot[i];
+        int j = i;
+        for (; j > 0 && rtdata.boot[j - 1].prio > e.prio; j--)
+            rtdata.boot[j] = rtdata.boot[j - 1];
+        rtdata.boot[j] = e;
+    }
+    for (int i = 0; i < rtdata.boot_count; i++) {
+        struct boot_entry *b = &rtdata.boot[i];
+        if (b->type == BOOT_HD)
+            dprintf(LOG_INFO, "boot %d: hard disk 80h\n", i + 1);
+        else
+            dprintf(LOG_INFO, "boot %d: %s (BEV %04x:%04x)\n", i + 1,
+                    b->desc_seg ? (char *)(b->desc_seg * 16 + b->desc_off) : "option ROM",
+                    b->seg, b->off);
+    }
+}
+
+void pic_open_irqs(void)
+{
+    pic_unmask(0);      /* timer: ROMs and loaders wait on ticks */
     pic_unmask(1);      /* keyboard */
     pic_unmask(2);      /* cascade */
-    pic_unmask(8);      /* RTC: INT 15h 83h/86h waits */
-    dprintf(LOG_INFO, "conventional memory: %u KiB free\n", 640 - rtdata.ebda_kb);
+    pic_unmask(8);      /* RTC: INT 15h 83h waits */
+}
+
+void boot_start(void)
+{
+    bootlist_sort();
+    dprintf(LOG_INFO, "conventional memory: %u KiB free\n", bda16(BDA_MEM_KB));
     struct bregs r;
     memset(&r, 0, sizeof(r));
     r.flags = F_IF;

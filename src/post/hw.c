@@ -47,9 +47,38 @@ void shadow_lock(void)
     if (post_platform != PLATFORM_QEMU)
         return;
     asm volatile("wbinvd" ::: "memory");
-    /* The F-segment becomes read-only; the RW zone's 16 KiB chunk
-     * (EC000-EFFFF) and the free option ROM space stay writable. */
+    /* The F-segment and every 16 KiB chunk that holds option ROM code
+     * become read-only; the RW zone's chunk (EC000-EFFFF) and the free
+     * option ROM space stay writable. */
     pci_write8(I440FX_BDF, I440FX_PAM0, 0x10);
+    for (u32 chunk = 0xC0000; chunk < 0xEC000; chunk += 0x4000) {
+        if (chunk >= rtdata.rom_end)
+            break;
+        u8 reg = I440FX_PAM0 + 1 + (chunk - 0xC0000) / 0x8000;
+        u8 shift = (chunk & 0x4000) ? 4 : 0;
+        u8 v = pci_read8(I440FX_BDF, reg);
+        pci_write8(I440FX_BDF, reg, (v & ~(0x0F << shift)) | (0x01 << shift));
+    }
+}
+
+/* The local APIC in virtual-wire mode: the 8259's output reaches the CPU
+ * through LINT0 (ExtINT) and NMIs through LINT1. After reset LINT0 is
+ * masked, and nothing from the PIC would get through. */
+#define LAPIC_BASE 0xFEE00000
+#define LAPIC_SVR 0xF0
+#define LAPIC_LINT0 0x350
+#define LAPIC_LINT1 0x360
+
+static void lapic_virtual_wire(void)
+{
+    u32 a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (!(d & (1 << 9)))
+        return;                 /* no local APIC */
+    volatile u32 *apic = (u32 *)LAPIC_BASE;
+    apic[LAPIC_SVR / 4] = 0x1FF;                /* enabled, spurious vector FFh */
+    apic[LAPIC_LINT0 / 4] = 0x700;              /* ExtINT */
+    apic[LAPIC_LINT1 / 4] = 0x400;              /* NMI */
 }
 
 static void timers_init(void)
@@ -113,6 +142,7 @@ void hw_init(void)
     rtdata.platform = post_platform;
     rtdata.debug_port = post_debug_port;
     pic_init();
+    lapic_virtual_wire();
     timers_init();
     ports_init();
     ide_init();

@@ -4,6 +4,8 @@
 #include "lib/io.h"
 #include "hw/serial.h"
 #include "rtdata.h"
+#include "post/post.h"
+#include "lib/string.h"
 
 extern u16 post_debug_port;
 bool post_console_ready;
@@ -19,4 +21,11 @@ void console_putc(char c)
 {
     if (post_console_ready && rtdata.sercon_port && !CONFIG_DEBUG_SERIAL)
         uart_putc(rtdata.sercon_port, c);
+    if (rtdata.vga_rom) {
+        struct bregs r;
+        memset(&r, 0, sizeof(r));
+        r.ax = 0x0E00 | (u8)c;
+        r.bx = 0x0007;
+        call16_int(0x10, &r);
+    }
 }

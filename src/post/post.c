@@ -1,6 +1,8 @@
 /* POST: the whole power-on sequence, top to bottom. */
 #include "post/post.h"
 #include "rtdata.h"
+#include "post/alloc.h"
+#include "post/optionrom.h"
 #include "lib/output.h"
 #include "lib/string.h"
 #include "lib/io.h"
@@ -26,13 +28,23 @@ void post_main(void)
     hw_init();              /* PIC, PIT, RTC, serial, PM timer */
     post_phase("memory");
     memmap_init();          /* E820 from fw_cfg / CMOS / hvmloader */
+    alloc_init();           /* F-segment pool and high table zone */
     post_phase("pci");
-    if (rtdata.platform == PLATFORM_QEMU)
+    if (rtdata.platform == PLATFORM_QEMU) {
         pci_setup();
+    }
     post_phase("keyboard");
     kbd_init();
     post_phase("disks");
     disks_init();
+    post_phase("option ROMs");
+    pic_open_irqs();        /* ROMs wait on the timer and keyboard */
+    pmm_setup();
+    optionroms_run();       /* VGA first, then the others */
+    optionroms_bcv();       /* ROM disks after the BIOS's own */
+    bootlist_add_hd();
+    pmm_teardown();
+    alloc_finalize();
     memmap_finalize();
     post_phase("boot");
     shadow_lock();

@@ -24,6 +24,14 @@ void kbd_init(void);
 void disks_init(void);
 void platform_init(void);
 void NORETURN boot_start(void);
+/* Boot priority of a device class from the CMOS boot order (lower first). */
+#define BOOT_CMOS_FLOPPY 1
+#define BOOT_CMOS_HD 2
+#define BOOT_CMOS_CD 3
+#define BOOT_CMOS_NET 4
+u8 boot_prio(int cmos_type);
+void bootlist_add_hd(void);
+void pic_open_irqs(void);
 
 extern u32 ram_below_4g;    /* bytes of RAM from 0 up to the PCI hole */
 extern u64 ram_above_4g;

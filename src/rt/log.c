@@ -3,6 +3,8 @@
 #include "lib/io.h"
 #include "hw/serial.h"
 #include "rtdata.h"
+#include "rt/rt.h"
+#include "lib/string.h"
 
 void debug_putc(char c)
 {
@@ -13,4 +15,11 @@ void console_putc(char c)
 {
     if (rtdata.sercon_port)
         uart_putc(rtdata.sercon_port, c);
+    if (rtdata.vga_rom) {
+        struct bregs r;
+        memset(&r, 0, sizeof(r));
+        r.ax = 0x0E00 | (u8)c;
+        r.bx = 0x0007;
+        rt_call_int(0x10, &r);
+    }
 }

@@ -5,6 +5,8 @@
 
 /* Run INT vec with the registers of *r; results land back in *r. */
 void rt_call_int(u8 vec, struct bregs *r);
+/* Far-call seg:off (segoff = seg << 16 | off) with the registers of *r. */
+void rt_call_far(u32 segoff, struct bregs *r);
 /* Start a boot program at seg:off with DL = drive; never returns. */
 void NORETURN rt_jump_boot(u32 segoff, u8 drive);
 

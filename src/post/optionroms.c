@@ -1,0 +1,393 @@
+/* Option ROMs: find them (PCI ROM BARs, QEMU's fw_cfg genroms/ and
+ * vgaroms/), check them, copy them into shadow RAM, run their init code,
+ * and collect what they offer for booting (PnP BEV and BCV entries).
+ * Also the services ROMs call while they run: PMM and the $PnP structure.
+ *
+ * Every ROM is checked before it is trusted: signature, sizes that stay
+ * inside what was read, pointers inside the image, the checksum, and room
+ * in the ROM window. A bad ROM is logged and skipped; boot goes on. */
+#include "post/post.h"
+#include "post/pci.h"
+#include "post/alloc.h"
+#include "post/optionrom.h"
+#include "rtdata.h"
+#include "bda.h"
+#include "std/optionrom.h"
+#include "hw/pci.h"
+#include "hw/pci_regs.h"
+#include "fw/fwcfg.h"
+#include "lib/far.h"
+#include "lib/string.h"
+#include "lib/checksum.h"
+#include "lib/output.h"
+
+#define ROM_WINDOW_START 0xC0000
+#define ROM_ALIGN 2048
+#define PMM_LOW_ZONE 0xEC000            /* permanent low PMM blocks: EC000-EDFFF */
+#define PMM_CONV_START 0x10000
+#define PMM_CONV_END 0x90000
+#define PMM_HIGH_SIZE (256 * 1024)
+
+extern char fx_pmm_entry[], fx_pnp_entry[], fx_pnp_pm_entry[];
+extern u8 post_platform;
+
+static struct pmm_header *pmm_struct;
+static struct pnp_install *pnp_struct;
+
+/* BCVs found in PnP headers, called before boot in this order. */
+#define MAX_BCV 16
+static struct { u16 seg, off; } bcvs[MAX_BCV];
+static int nbcv;
+
+static u16 foff(void *p) { return (u32)p - 0xF0000; }
+
+/* ---- PMM and $PnP ---- */
+
+void pmm_setup(void)
+{
+    struct pmm_pools *p = &rtdata.pmm;
+    p->conv_next = PMM_CONV_START;
+    p->conv_end = PMM_CONV_END;
+    p->low_next = RT_ZONE;
+    p->low_floor = PMM_LOW_ZONE;
+    u8 *high = high_alloc(PMM_HIGH_SIZE, 4096);
+    if (high) {
+        p->high_floor = (u32)high;
+        p->high_next = (u32)high + PMM_HIGH_SIZE;
+        p->ext_next = p->high_floor;
+    } else {
+        p->ext_next = ram_below_4g;
+    }
+    p->ext_floor = 0x200000;            /* above POST's own code and stack */
+    rtdata.rom_end = ROM_WINDOW_START;
+
+    pmm_struct = fseg_alloc(sizeof(*pmm_struct), 16);
+    pnp_struct = fseg_alloc(sizeof(*pnp_struct), 16);
+    if (!pmm_struct || !pnp_struct)
+        return;
+    pmm_struct->signature = PMM_SIGNATURE;
+    pmm_struct->revision = 0x01;
+    pmm_struct->length = sizeof(*pmm_struct);
+    pmm_struct->entry_offset = foff(fx_pmm_entry);
+    pmm_struct->entry_segment = 0xF000;
+    pmm_struct->checksum = checksum_fix(pmm_struct, sizeof(*pmm_struct));
+    rtdata.pmm_active = 1;
+
+    pnp_struct->signature = PNP_SIGNATURE;
+    pnp_struct->version = 0x10;
+    pnp_struct->length = sizeof(*pnp_struct);
+    pnp_struct->rm_offset = foff(fx_pnp_entry);
+    pnp_struct->rm_segment = 0xF000;
+    pnp_struct->pm_offset = foff(fx_pnp_pm_entry);
+    pnp_struct->pm_base = 0xF0000;
+    pnp_struct->rm_data_segment = 0xF000;
+    pnp_struct->pm_data_base = 0xF0000;
+    pnp_struct->checksum = checksum_fix(pnp_struct, sizeof(*pnp_struct));
+    rtdata.pnp_offset = foff(pnp_struct);
+}
+
+/* Before boot: PMM stops answering, its structure disappears and the
+ * temporary conventional memory is handed back clean. */
+void pmm_teardown(void)
+{
+    rtdata.pmm_active = 0;
+    if (pmm_struct) {
+        memset(pmm_struct, 0, sizeof(*pmm_struct));
+        pmm_struct = NULL;
+    }
+    memset((void *)PMM_CONV_START, 0, rtdata.pmm.conv_next - PMM_CONV_START);
+    u32 used = 0;
+    for (int i = 0; i < rtdata.pmm_count; i++)
+        used += rtdata.pmm_blocks[i].size;
+    dprintf(LOG_INFO, "pmm: %d blocks, %u KiB handed out; permanent low memory from %x\n",
+            rtdata.pmm_count, used >> 10, rtdata.pmm.low_next);
+}
+
+/* ---- checking images ---- */
+
+/* A legacy image of at most avail bytes: its size and checksum. */
+static u32 rom_image_size(const u8 *p, u32 avail, bool want_checksum)
+{
+    const struct rom_header *h = (const void *)p;
+    if (avail < sizeof(*h) || h->signature != ROM_SIGNATURE || !h->size)
+        return 0;
+    u32 size = h->size * 512u;
+    if (size > avail)
+        return 0;
+    if (want_checksum && checksum8(p, size))
+        return 0;
+    return size;
+}
+
+static const struct pcir *rom_pcir(const u8 *p, u32 avail)
+{
+    const struct rom_header *h = (const void *)p;
+    u32 off = h->pcir_offset;
+    if (!off || off + sizeof(struct pcir) > avail)
+        return NULL;
+    const struct pcir *r = (const void *)(p + off);
+    return r->signature == PCIR_SIGNATURE ? r : NULL;
+}
+
+static bool pcir_matches(const struct pcir *r, const u8 *img, u32 avail, u16 vendor, u16 device)
+{
+    if (r->vendor != vendor)
+        return false;
+    if (r->device == device)
+        return true;
+    if (r->revision < 3 || !r->device_list)
+        return false;
+    u32 off = (u32)((const u8 *)r - img) + r->device_list;
+    for (int i = 0; i < 64 && off + 2 <= avail; i++, off += 2) {
+        u16 id = *(const u16 *)(img + off);
+        if (!id)
+            break;
+        if (id == device)
+            return true;
+    }
+    return false;
+}
+
+/* Pick the x86 image for vendor:device in a (possibly multi-image) ROM. */
+static const u8 *pci_rom_select(const u8 *rom, u32 romlen, u16 vendor, u16 device, u32 *size)
+{
+    u32 off = 0;
+    for (int n = 0; n < 8 && off < romlen; n++) {
+        const u8 *img = rom + off;
+        u32 avail = romlen - off;
+        if (avail < sizeof(struct rom_header) || ((const struct rom_header *)img)->signature != ROM_SIGNATURE)
+            break;
+        const struct pcir *r = rom_pcir(img, avail);
+        if (!r)
+            break;
+        if (r->code_type == PCIR_CODE_X86 && pcir_matches(r, img, avail, vendor, device)) {
+            u32 s = rom_image_size(img, avail, true);
+            if (s) {
+                *size = s;
+                return img;
+            }
+            dprintf(LOG_WARN, "rom: image %d of %04x:%04x has a bad size or checksum\n",
+                    n, vendor, device);
+        }
+        if ((r->indicator & PCIR_LAST_IMAGE) || !r->image_length)
+            break;
+        off += r->image_length * 512u;
+    }
+    return NULL;
+}
+
+/* ---- running them ---- */
+
+static bool rom_room(u32 size)
+{
+    u32 limit = MIN(rtdata.pmm.low_next, (u32)RT_ZONE);
+    return rtdata.rom_end + size <= limit && rtdata.rom_end + size > rtdata.rom_end;
+}
+
+static u16 ivt_seg(u8 vec) { return *(volatile u16 *)(vec * 4 + 2); }
+
+static void add_boot_bev(u16 seg, u16 off, u16 desc_off, u8 prio)
+{
+    if (rtdata.boot_count >= MAX_BOOT)
+        return;
+    struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
+    b->type = BOOT_BEV;
+    b->prio = prio;
+    b->seg = seg;
+    b->off = off;
+    b->desc_seg = desc_off ? seg : 0;
+    b->desc_off = desc_off;
+}
+
+/* Walk the PnP expansion headers of the ROM at addr (size bytes). */
+static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
+{
+    u8 *p = (u8 *)addr;
+    u16 seg = addr >> 4;
+    u32 off = ((struct rom_header *)p)->pnp_offset;
+    bool any = false;
+    *has_bev = false;
+    for (int n = 0; n < 16 && off && off + sizeof(struct pnp_header) <= size; n++) {
+        struct pnp_header *h = (void *)(p + off);
+        if (h->signature != PNP_SIGNATURE)
+            break;
+        any = true;
+        u16 desc = h->product < size ? h->product : 0;
+        if (h->bev && h->bev < size) {
+            add_boot_bev(seg, h->bev, desc, prio);
+            *has_bev = true;
+            dprintf(LOG_INFO, "rom: %04x: boot entry (BEV) %04x:%04x \"%s\"\n", seg, seg,
+                    h->bev, desc ? (char *)p + desc : "");
+        } else if (h->bcv && h->bcv < size) {
+            if (nbcv < MAX_BCV) {
+                bcvs[nbcv].seg = seg;
+                bcvs[nbcv].off = h->bcv;
+                nbcv++;
+            }
+            dprintf(LOG_INFO, "rom: %04x: disk connection (BCV) at %04x\n", seg, h->bcv);
+        } else {
+            break;
+        }
+        if (h->next <= off)
+            break;
+        off = h->next;
+    }
+    return any;
+}
+
+/* The image is in shadow RAM at rtdata.rom_end: run its init code. */
+static void rom_init(u16 bdf, bool pci, const char *what, u8 prio)
+{
+    u32 addr = rtdata.rom_end;
+    u16 seg = addr >> 4;
+    u32 vec19 = *(volatile u32 *)(0x19 * 4), vec18 = *(volatile u32 *)(0x18 * 4);
+    u8 disks = bda8(BDA_HD_COUNT);
+    struct bregs r;
+    memset(&r, 0, sizeof(r));
+    r.ax = pci ? bdf : 0;
+    r.bx = 0xFFFF;
+    r.dx = 0xFFFF;
+    r.es = 0xF000;
+    r.di = rtdata.pnp_offset;
+    r.flags = F_IF;
+    dprintf(LOG_INFO, "rom: running %s at %04x:0003\n", what, seg);
+    call16(seg, 3, &r);
+    u32 size = ((struct rom_header *)addr)->size * 512u;
+    if (((struct rom_header *)addr)->signature != ROM_SIGNATURE)
+        size = 0;                       /* it removed itself */
+    bool has_bev = false;
+    bool pnp = size && rom_scan_pnp(addr, size, &has_bev, prio);
+    if (*(volatile u32 *)(0x19 * 4) != vec19) {
+        if (pnp) {
+            dprintf(LOG_WARN, "rom: %s hooked INT 19h although it has a PnP header; undone\n", what);
+            *(volatile u32 *)(0x19 * 4) = vec19;
+        } else {
+            dprintf(LOG_INFO, "rom: %s took over INT 19h (%04x)\n", what, ivt_seg(0x19));
+        }
+    }
+    if (*(volatile u32 *)(0x18 * 4) != vec18 && pnp) {
+        dprintf(LOG_WARN, "rom: %s hooked INT 18h; undone\n", what);
+        *(volatile u32 *)(0x18 * 4) = vec18;
+    }
+    if (bda8(BDA_HD_COUNT) != disks)
+        dprintf(LOG_INFO, "rom: %s added %d disk(s)\n", what, bda8(BDA_HD_COUNT) - disks);
+    rtdata.rom_end = ALIGN_UP(addr + size, ROM_ALIGN);
+    dprintf(LOG_INFO, "rom: %s keeps %u bytes; window free from %x\n", what, size, rtdata.rom_end);
+}
+
+/* Copy and run the ROM of a PCI device. Returns true if it ran. */
+static bool run_pci_rom(struct pci_device *d)
+{
+    if (!d->rom_base || !d->rom_size)
+        return false;
+    u16 bdf = d->bdf;
+    u8 reg = d->header == 1 ? PCI_ROM_BRIDGE : PCI_ROM;
+    u16 cmd = pci_read16(bdf, PCI_COMMAND);
+    pci_write16(bdf, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+    pci_write32(bdf, reg, d->rom_base | PCI_ROM_ENABLE);
+    u32 size = 0;
+    const u8 *img = pci_rom_select((const u8 *)d->rom_base, d->rom_size, d->vendor, d->device, &size);
+    bool ok = false;
+    char what[24];
+    snprintf(what, sizeof(what), "ROM of %02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
+    if (!img) {
+        dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x has no usable x86 image\n", bdf >> 8,
+                (bdf >> 3) & 31, bdf & 7, d->vendor, d->device);
+    } else if (!rom_room(size)) {
+        dprintf(LOG_WARN, "rom: no room for the %u-byte %s (window free from %x)\n", size,
+                what, rtdata.rom_end);
+    } else {
+        memcpy((void *)rtdata.rom_end, img, size);
+        ok = true;
+    }
+    pci_write32(bdf, reg, d->rom_base);
+    pci_write16(bdf, PCI_COMMAND, cmd);
+    if (ok)
+        rom_init(bdf, true, what, boot_prio(BOOT_CMOS_NET));
+    return ok;
+}
+
+/* Copy and run a ROM handed over through fw_cfg (genroms/, vgaroms/). */
+static bool run_fwcfg_rom(const char *name)
+{
+    u32 size;
+    u16 key = fwcfg_find(name, &size);
+    if (!key)
+        return false;
+    if (!rom_room(size)) {
+        dprintf(LOG_WARN, "rom: no room for %s (%u bytes)\n", name, size);
+        return false;
+    }
+    u8 *dst = (u8 *)rtdata.rom_end;
+    fwcfg_read(key, dst, size);
+    /* QEMU's loader ROMs carry no valid checksum; accept them on the
+     * signature and size alone. */
+    if (!rom_image_size(dst, size, false)) {
+        dprintf(LOG_WARN, "rom: %s is not an option ROM\n", name);
+        memset(dst, 0, size);
+        return false;
+    }
+    /* QEMU lists its loader ROMs (-kernel) first in its boot order. */
+    rom_init(0, false, name, 0);
+    return true;
+}
+
+/* Every fw_cfg file under dir/. */
+static int run_fwcfg_dir(const char *dir)
+{
+    static char names[16][56];
+    int n = fwcfg_list(dir, names, 16);
+    int ran = 0;
+    for (int i = 0; i < n; i++)
+        ran += run_fwcfg_rom(names[i]);
+    return ran;
+}
+
+void optionroms_run(void)
+{
+    if (!pmm_struct)
+        return;
+    /* Video first, at C0000h. */
+    int vga = -1;
+    for (int i = 0; i < pci_count && vga < 0; i++)
+        if (pci_devices[i].class == PCI_CLASS_DISPLAY_VGA)
+            vga = i;
+    bool have_vga = vga >= 0 && run_pci_rom(&pci_devices[vga]);
+    if (!have_vga && post_platform == PLATFORM_QEMU)
+        have_vga = run_fwcfg_dir("vgaroms/") > 0;
+    if (have_vga) {
+        rtdata.vga_rom = 1;
+        bda_set16(BDA_EQUIPMENT, bda16(BDA_EQUIPMENT) & ~0x30);
+    }
+    /* Then every other device with a ROM, then QEMU's extra ROMs. */
+    for (int i = 0; i < pci_count; i++) {
+        struct pci_device *d = &pci_devices[i];
+        if (i == vga || d->class == PCI_CLASS_BRIDGE_PCI)
+            continue;
+        run_pci_rom(d);
+    }
+    if (post_platform == PLATFORM_QEMU)
+        run_fwcfg_dir("genroms/");
+    dprintf(LOG_INFO, "rom: option ROM space used %x-%x, %u KiB free\n", ROM_WINDOW_START,
+            rtdata.rom_end, (MIN(rtdata.pmm.low_next, (u32)RT_ZONE) - rtdata.rom_end) >> 10);
+}
+
+/* Connect the disks of BCV ROMs: each call may add drives after the
+ * current 40:75h. */
+void optionroms_bcv(void)
+{
+    for (int i = 0; i < nbcv; i++) {
+        u8 before = bda8(BDA_HD_COUNT);
+        struct bregs r;
+        memset(&r, 0, sizeof(r));
+        r.bx = 0xFFFF;
+        r.dx = 0xFFFF;
+        r.es = 0xF000;
+        r.di = rtdata.pnp_offset;
+        r.flags = F_IF;
+        call16(bcvs[i].seg, bcvs[i].off, &r);
+        u8 after = bda8(BDA_HD_COUNT);
+        dprintf(LOG_INFO, "rom: BCV %04x:%04x connected %d disk(s) (80h-%02xh now)\n",
+                bcvs[i].seg, bcvs[i].off, after - before, 0x80 + after - 1);
+    }
+}
