@@ -57,13 +57,7 @@ static void boot_bev(struct boot_entry *b)
     } else {
         printf("Booting from ROM at %04x:%04x...\n", b->seg, b->off);
     }
-    struct bregs r;
-    memset(&r, 0, sizeof(r));
-    r.es = 0xF000;
-    r.di = rtdata.pnp_offset;
-    sti();
-    rt_call_far(((u32)b->seg << 16) | b->off, &r);
-    cli();
+    rt_call_bev(((u32)b->seg << 16) | b->off, rtdata.pnp_offset);
     printf("Boot failed: the boot ROM returned\n");
 }
 

@@ -177,6 +177,55 @@ rt_jump_boot:
 	sti
 	lretw
 
+/* rt_call_bev(seg:off in eax, $PnP offset in edx): far-call a bootstrap
+ * entry vector the way ROMs expect: on a stack in segment 0 (QEMU's
+ * loader ROMs take SS = 0 for granted), ES:DI at the $PnP structure,
+ * interrupts on. Returns if the BEV does; every segment is restored. */
+	.section .bss.rt_bev, "aw", @nobits
+rt_bev_sp:	.skip 4
+rt_bev_ss:	.skip 2
+	.section .text.rt_entry, "ax"
+	.global rt_call_bev
+rt_call_bev:
+	pushal
+	pushw	%ds
+	pushw	%es
+	pushw	%fs
+	pushw	%gs
+	cli
+	movl	%esp, rt_bev_sp
+	movw	%ss, rt_bev_ss
+	xorw	%cx, %cx
+	movw	%cx, %ss
+	movl	$CALL16_STACK_TOP, %esp
+	pushw	$RTSEG
+	pushw	$1f
+	pushl	%eax
+	movw	%dx, %di
+	movw	$0xF000, %ax
+	movw	%ax, %es
+	movw	%cx, %ds
+	movw	%cx, %fs
+	movw	%cx, %gs
+	xorl	%eax, %eax
+	xorl	%ebx, %ebx
+	xorl	%edx, %edx
+	xorl	%esi, %esi
+	xorl	%ebp, %ebp
+	sti
+	lretw
+1:	cli
+	cld
+	movw	$RTSEG, %ax
+	movw	%ax, %ds
+	lssl	rt_bev_sp, %esp
+	popw	%gs
+	popw	%fs
+	popw	%es
+	popw	%ds
+	popal
+	retl
+
 /* rt_call_far(seg:off in eax, struct bregs *in edx): far-call real-mode
  * code (a boot entry vector) with the frame's registers; results land back
  * in the frame. */

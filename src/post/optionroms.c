@@ -26,7 +26,7 @@
 #define PMM_LOW_ZONE 0xEC000            /* permanent low PMM blocks: EC000-EDFFF */
 #define PMM_CONV_START 0x10000
 #define PMM_CONV_END 0x90000
-#define PMM_HIGH_SIZE (256 * 1024)
+#define PMM_HIGH_SIZE (16 * 1024)
 
 extern char fx_pmm_entry[], fx_pnp_entry[], fx_pnp_pm_entry[];
 extern u8 post_platform;
@@ -356,8 +356,14 @@ void optionroms_run(void)
     if (!have_vga && post_platform == PLATFORM_QEMU)
         have_vga = run_fwcfg_dir("vgaroms/") > 0;
     if (have_vga) {
+        /* A VGA BIOS leaves the mode to the system BIOS: 80x25 text. */
+        struct bregs r;
+        memset(&r, 0, sizeof(r));
+        r.ax = 0x0003;
+        call16_int(0x10, &r);
         rtdata.vga_rom = 1;
         bda_set16(BDA_EQUIPMENT, bda16(BDA_EQUIPMENT) & ~0x30);
+        printf("Kelp BIOS " BIOS_DATE "\n");
     }
     /* Then every other device with a ROM, then QEMU's extra ROMs. */
     for (int i = 0; i < pci_count; i++) {

@@ -5,6 +5,8 @@
 
 /* Run INT vec with the registers of *r; results land back in *r. */
 void rt_call_int(u8 vec, struct bregs *r);
+/* Call a boot entry vector on a segment-0 stack; returns if it does. */
+void rt_call_bev(u32 segoff, u16 pnp_offset);
 /* Far-call seg:off (segoff = seg << 16 | off) with the registers of *r. */
 void rt_call_far(u32 segoff, struct bregs *r);
 /* Start a boot program at seg:off with DL = drive; never returns. */
