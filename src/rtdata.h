@@ -35,13 +35,13 @@ struct disk {
 };
 
 /* One thing INT 19h can boot. */
-#define BOOT_HD  1              /* the hard disk that is drive 80h */
+#define BOOT_HD  1              /* a hard disk (INT 13h drive) */
 #define BOOT_BEV 2              /* an option ROM's bootstrap entry vector */
 #define MAX_BOOT 16
 struct boot_entry {
     u8 type;
     u8 prio;                    /* lower boots first */
-    u16 seg, off;               /* BEV: far entry */
+    u16 seg, off;               /* BEV: far entry; hard disk: off = drive */
     u16 desc_seg, desc_off;     /* ASCIIZ description (0:0 none) */
 } PACKED;
 

@@ -13,7 +13,7 @@
  * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
 {
-    printf("Booting from Hard Disk...\n");
+    printf("Booting from Hard Disk %02x...\n", drive);
     struct bregs r;
     memset(&r, 0, sizeof(r));
     r.ax = 0x0201;
@@ -75,7 +75,7 @@ static void NORETURN boot_next(void)
     while (rtdata.boot_fail_count < rtdata.boot_count) {
         struct boot_entry *b = &rtdata.boot[rtdata.boot_fail_count++];
         if (b->type == BOOT_HD)
-            boot_disk(0x80);
+            boot_disk(b->off);
         else if (b->type == BOOT_BEV)
             boot_bev(b);
     }

@@ -258,10 +258,15 @@ rt_call_int:
 	xorw	%ax, %ax
 	movw	%ax, %fs
 	pushw	%dx			/* frame pointer, for afterwards */
-	pushfw				/* IRET frame for the vector */
+	movw	%dx, %bp
+	movw	F_FLAGS(%bp), %ax	/* IRET frame for the vector: the */
+	pushw	%ax			/* frame's flags, as INT would push */
 	pushw	%cs
 	pushw	$3f
 	pushl	%fs:(%bx)		/* vector: off, seg */
+	andw	$~0x0300, %ax		/* entered with IF and TF clear */
+	pushw	%ax
+	popfw
 rt_call_common:
 	movw	%dx, %bp
 	movl	F_EDI(%bp), %edi

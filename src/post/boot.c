@@ -19,14 +19,18 @@ u8 boot_prio(int cmos_type)
     return 9;
 }
 
+/* One entry per hard disk INT 13h serves (Kelp's own and those option
+ * ROMs connected), in drive order. */
 void bootlist_add_hd(void)
 {
-    if (!bda8(BDA_HD_COUNT) || rtdata.boot_count >= MAX_BOOT)
-        return;
-    struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
-    memset(b, 0, sizeof(*b));
-    b->type = BOOT_HD;
-    b->prio = boot_prio(BOOT_CMOS_HD);
+    u8 n = bda8(BDA_HD_COUNT);
+    for (u8 i = 0; i < n && rtdata.boot_count < MAX_BOOT; i++) {
+        struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
+        memset(b, 0, sizeof(*b));
+        b->type = BOOT_HD;
+        b->prio = boot_prio(BOOT_CMOS_HD);
+        b->off = 0x80 + i;
+    }
 }
 
 static void bootlist_sort(void)
@@ -42,7 +46,7 @@ static void bootlist_sort(void)
     for (int i = 0; i < rtdata.boot_count; i++) {
         struct boot_entry *b = &rtdata.boot[i];
         if (b->type == BOOT_HD)
-            dprintf(LOG_INFO, "boot %d: hard disk 80h\n", i + 1);
+            dprintf(LOG_INFO, "boot %d: hard disk %02xh\n", i + 1, b->off);
         else
             dprintf(LOG_INFO, "boot %d: %s (BEV %04x:%04x)\n", i + 1,
                     b->desc_seg ? (char *)(b->desc_seg * 16 + b->desc_off) : "option ROM",

@@ -362,6 +362,10 @@ static void route_irqs(void)
         if (!d->pin || d->pin > 4)
             continue;
         d->irq = pci_link_irq[pci_link_of(d, d->pin)];
+        /* The PIIX4 power management function raises the ACPI SCI,
+         * which QEMU wires to IRQ 9 whatever the PIRQ links say. */
+        if (d->vendor == 0x8086 && d->device == 0x7113)
+            d->irq = 9;
         pci_write8(d->bdf, PCI_INT_LINE, d->irq);
     }
 }
