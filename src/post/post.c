@@ -2,7 +2,11 @@
 #include "post/post.h"
 #include "rtdata.h"
 #include "post/alloc.h"
+#include "post/pcibios.h"
 #include "post/optionrom.h"
+#include "fw/acpi.h"
+#include "fw/smbios.h"
+#include "fw/mptable.h"
 #include "lib/output.h"
 #include "lib/string.h"
 #include "lib/io.h"
@@ -32,6 +36,10 @@ void post_main(void)
     post_phase("pci");
     if (rtdata.platform == PLATFORM_QEMU) {
         pci_setup();
+        pcibios_setup();    /* $PIR, BIOS32 directory, PCI BIOS data */
+        acpi_setup();       /* QEMU's ACPI tables through the table loader */
+        smbios_setup();     /* SMBIOS structures and entry point */
+        mptable_setup();    /* MP 1.4 tables when there are several CPUs */
     }
     post_phase("keyboard");
     kbd_init();

@@ -3,6 +3,7 @@
  * INT 15h 83h/86h. */
 #include "rt/bregs.h"
 #include "rt/rt.h"
+#include "rt/pcibios.h"
 #include "rtdata.h"
 #include "bda.h"
 #include "hw/cmos.h"
@@ -154,9 +155,7 @@ void handle_1a(struct bregs *r)
         clear_cf(r);
         break;
     case 0xB1:
-        /* PCI BIOS is not offered yet: "function not supported". */
-        r->ah = 0x81;
-        set_cf(r);
+        handle_1ab1(r);         /* PCI BIOS, src/rt/pcibios.c */
         break;
     case 0xBB:
         /* TCG/TPM: no TPM. Return with EAX untouched, as the TCG
