@@ -1,4 +1,5 @@
 # Probe boot disk: $(OUT)/test/probe.img
+# Boot-order test disks: $(OUT)/test/boot-int18.img, $(OUT)/test/boot-second.img
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -24,9 +25,10 @@ PROBE_BUILD := $(OUT)/test/probe
 PROBE_IMG := $(OUT)/test/probe.img
 PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
 PROBE_HDRS := $(PROBE_DIR)/probe.h
+PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img
 
 .PHONY: probe probe-clean
-probe: $(PROBE_IMG)
+probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS)
 
 $(PROBE_IMG): $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $@.tmp
@@ -40,6 +42,22 @@ $(PROBE_BUILD)/probe.bin: $(PROBE_OBJS) $(PROBE_DIR)/probe.ld
 	$(PROBE_LD) $(PROBE_LDFLAGS) -T $(PROBE_DIR)/probe.ld -o $(PROBE_BUILD)/probe.elf $(PROBE_OBJS)
 	$(PROBE_OBJCOPY) -O binary -R .bss $(PROBE_BUILD)/probe.elf $@
 
+# bootchain.S, once per role
+$(PROBE_BUILD)/boot-int18.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -c -o $@ $<
+$(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+
+$(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
+	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
+	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
+
+.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin
+
+$(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
+	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp
+	mv $@.tmp $@
+
 $(PROBE_BUILD)/%.o: $(PROBE_DIR)/%.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
@@ -50,7 +68,7 @@ $(PROBE_BUILD):
 	mkdir -p $@
 
 probe-clean:
-	rm -rf $(PROBE_BUILD) $(PROBE_IMG)
+	rm -rf $(PROBE_BUILD) $(PROBE_IMG) $(PROBE_BOOT_IMGS)
 
 # Standalone use builds the image; when included, leave the includer's
 # default goal alone.

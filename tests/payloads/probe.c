@@ -16,7 +16,8 @@
  *    their 128 dwords;
  *  - the last line is "done=1"; a missing line means the probe died.
  *
- * Nothing here waits for input or writes to the disk.
+ * Nothing here writes to the disk.  Only the keyboard mode (a byte in the
+ * image header, see probe.h) waits for input.
  */
 #include "probe.h"
 
@@ -867,6 +868,362 @@ static void probe_int1a(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* IBM fixed entry points and F-segment constants */
+
+static struct probe_regs by_int;
+
+/* Issue the call prepared in "in" twice: through INT vec (result kept in
+ * by_int) and through PUSHF + far CALL F000:off (result in r), then print
+ * "<key>.clobbered" for the far call. */
+static void int_and_far(const char *key, u8 vec, u16 off, const char *outputs)
+{
+    struct probe_regs start = in;
+    call(vec);
+    by_int = r;
+    in = start;
+    r = in;
+    farcall(0xf0000000u | off, &r);
+    keep(key, outputs);
+}
+
+/* "<key>.same": both ways returned the same registers and CF/ZF; skip is
+ * a mask of register indexes (as in regs_to_array) not compared. */
+static void print_same(const char *key, unsigned skip)
+{
+    u32 a[11], b[11];
+    unsigned same = ((by_int.eflags ^ r.eflags) & (F_CF | F_ZF)) == 0;
+    regs_to_array(&by_int, a);
+    regs_to_array(&r, b);
+    for (int i = 0; i < 11; i++)
+        if (!(skip & (1u << i)) && a[i] != b[i])
+            same = 0;
+    P("%s.same=%x", key, same);
+}
+
+static const u8 fixed_vectors[] = {
+    0x08, 0x09, 0x0e, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1a
+};
+
+static void probe_fixed(void)
+{
+    for (unsigned i = 0; i < sizeof(fixed_vectors); i++) {
+        u8 v = fixed_vectors[i];
+        P("vec.%02x=%04x:%04x", v, peekw(0, (u16)(v * 4 + 2)), peekw(0, (u16)(v * 4)));
+    }
+
+    seed();
+    int_and_far("fixed.f841", 0x12, 0xf841, "ax");
+    P("fixed.f841.ax=%04x", AX(r));
+    print_same("fixed.f841", 0);
+
+    seed();
+    int_and_far("fixed.f84d", 0x11, 0xf84d, "ax");
+    P("fixed.f84d.ax=%04x", AX(r));
+    print_same("fixed.f84d", 0);
+
+    seed();
+    set16(&in.eax, 0x0800);
+    set8l(&in.edx, 0x80);
+    set16(&in.edi, 0);
+    in.es = 0;
+    int_and_far("fixed.e3fe", 0x13, 0xe3fe, "ax cx dx");
+    P("fixed.e3fe.cf=%x", CF(r));
+    P("fixed.e3fe.ax=%04x", AX(r));
+    P("fixed.e3fe.cx=%04x", CX(r));
+    P("fixed.e3fe.dx=%04x", DX(r));
+    print_same("fixed.e3fe", 0);
+
+    seed();
+    set16(&in.eax, 0xe801);
+    int_and_far("fixed.f859", 0x15, 0xf859, "ax bx cx dx");
+    P("fixed.f859.cf=%x", CF(r));
+    P("fixed.f859.ax=%04x", AX(r));
+    P("fixed.f859.bx=%04x", BX(r));
+    P("fixed.f859.cx=%04x", CX(r));
+    P("fixed.f859.dx=%04x", DX(r));
+    print_same("fixed.f859", 0);
+
+    seed();
+    set16(&in.eax, 0x0200);
+    int_and_far("fixed.e82e", 0x16, 0xe82e, "al");
+    P("fixed.e82e.al=%02x", AL(r));
+    print_same("fixed.e82e", 0);
+
+    /* the tick count may move on between the two calls */
+    seed();
+    set16(&in.eax, 0x0000);
+    int_and_far("fixed.fe6e", 0x1a, 0xfe6e, "ax cx dx");
+    u32 t_int = ((u32)CX(by_int) << 16) | DX(by_int);
+    u32 t_far = ((u32)CX(r) << 16) | DX(r);
+    P("fixed.fe6e.cf=%x", CF(r));
+    P("fixed.fe6e.al=%02x", AL(r));
+    P("fixed.fe6e.ticks_close=%x", t_far >= t_int && t_far - t_int <= 2);
+    print_same("fixed.fe6e", (1u << 2) | (1u << 3));
+
+    seed();
+    set16(&in.eax, 0x0300);
+    set16(&in.edx, 0);
+    int_and_far("fixed.e739", 0x14, 0xe739, "ax");
+    P("fixed.e739.ax=%04x", AX(r));
+    print_same("fixed.e739", 0);
+
+    seed();
+    set16(&in.eax, 0x0200);
+    set16(&in.edx, 0);
+    int_and_far("fixed.efd2", 0x17, 0xefd2, "ax");
+    P("fixed.efd2.cf=%x", CF(r));
+    P("fixed.efd2.ah=%02x", AH(r));
+    print_same("fixed.efd2", 0);
+
+    /* the C0h table at its fixed address, and what C0h points at */
+    u8 tab[10], tab2[10];
+    for (int i = 0; i < 10; i++)
+        tab[i] = peekb(0xf000, (u16)(0xe6f5 + i));
+    P("fixed.e6f5.size=%04x", *(u16 *)tab);
+    P("fixed.e6f5.model=%02x", tab[2]);
+    P("fixed.e6f5.submodel=%02x", tab[3]);
+    P("fixed.e6f5.features=%H", tab + 5, 5u);
+    simple15(0xc000);
+    if (!CF(r)) {
+        for (int i = 0; i < 10; i++)
+            tab2[i] = peekb(r.es, (u16)(BX(r) + i));
+        P("fixed.e6f5.matches_c0=%x", !memcmp(tab, tab2, sizeof(tab)));
+    } else {
+        P("fixed.e6f5.matches_c0=c0-failed");
+    }
+
+    u8 date[8];
+    for (int i = 0; i < 8; i++)
+        date[i] = peekb(0xf000, (u16)(0xfff5 + i));
+    P("fixed.fff5=%S", date, 8u);
+    P("fixed.fffe=%02x", peekb(0xf000, 0xfffe));
+    u8 op = peekb(0xf000, 0xfff0);
+    P("fixed.fff0=%02x", op);
+    if (op == 0xea)
+        P("fixed.fff0.target=%04x:%04x", peekw(0xf000, 0xfff3), peekw(0xf000, 0xfff1));
+}
+
+/* ------------------------------------------------------------------ */
+/* Interrupt-driven services: INT 15h 83h/86h, the INT 1Ch hook, INT 1Ah
+ * 00h/01h and the midnight rollover.  Every wait below is bounded by a
+ * number of changes of the BIOS tick count (40:6C), never by time. */
+
+static volatile u8 ev_flag, ev_flag2;
+
+static u32 ticks(void)
+{
+    return peekl(0x40, 0x6c);
+}
+
+/* Halt with interrupts enabled until (*flag & mask) or the tick count has
+ * changed limit times; returns whether the flag came. */
+static int wait_flag(volatile u8 *flag, u8 mask, unsigned limit)
+{
+    u32 last = ticks();
+    unsigned changes = 0;
+    for (;;) {
+        if (*flag & mask)
+            return 1;
+        u32 t = ticks();
+        if (t != last) {
+            last = t;
+            if (++changes >= limit)
+                return 0;
+        }
+        idle();
+    }
+}
+
+static void event_wait(volatile u8 *flag, u32 usec)
+{
+    seed();
+    set16(&in.eax, 0x8300);
+    set16(&in.ecx, (u16)(usec >> 16));
+    set16(&in.edx, (u16)usec);
+    set16(&in.ebx, ptr16((const void *)flag));
+    in.es = 0;
+    call(0x15);
+}
+
+static void probe_event_wait(void)
+{
+    /* 50 ms on ev_flag; a second request while it runs is refused and
+     * never touches its own flag */
+    ev_flag = 0;
+    ev_flag2 = 0;
+    event_wait(&ev_flag, 50000);
+    P("int15.83.start.cf=%x", CF(r));
+    keep("int15.83.start", "ax");
+    P("int15.83.start.pending=%x", peekb(0x40, 0xa0) & 1);
+    event_wait(&ev_flag2, 50000);
+    P("int15.83.busy.cf=%x", CF(r));
+    keep("int15.83.busy", "ax");
+    P("int15.83.completed=%x", wait_flag(&ev_flag, 0x80, 20));
+    P("int15.83.flag=%02x", ev_flag);
+    P("int15.83.other_flag=%02x", ev_flag2);
+    P("int15.83.after.pending=%x", peekb(0x40, 0xa0) & 1);
+
+    /* once it has ended a new wait is accepted; AL=01h cancels it and
+     * the flag stays clear well past its 1 s interval */
+    ev_flag2 = 0;
+    event_wait(&ev_flag2, 1000000);
+    P("int15.83.restart.cf=%x", CF(r));
+    simple15(0x8301);
+    P("int15.83.cancel.cf=%x", CF(r));
+    keep("int15.83.cancel", "ax");
+    P("int15.83.cancel.pending=%x", peekb(0x40, 0xa0) & 1);
+    P("int15.83.cancelled.fired=%x", wait_flag(&ev_flag2, 0x80, 30));
+
+    /* and after a cancel the next wait works again */
+    ev_flag = 0;
+    event_wait(&ev_flag, 20000);
+    P("int15.83.after_cancel.cf=%x", CF(r));
+    P("int15.83.after_cancel.completed=%x", wait_flag(&ev_flag, 0x80, 20));
+
+    /* 86h for 50 ms: returns, and the tick count moved a sane amount */
+    u32 t0 = ticks();
+    seed();
+    set16(&in.eax, 0x8600);
+    set16(&in.ecx, 0);
+    set16(&in.edx, 50000);
+    call(0x15);
+    u32 t1 = ticks();
+    if (t1 < t0)
+        t1 += 0x1800b0;
+    P("int15.86.50ms.cf=%x", CF(r));
+    keep("int15.86.50ms", "ax");
+    P("int15.86.50ms.ticks_sane=%x", t1 - t0 <= 40);
+}
+
+static u16 pit0_read(void)
+{
+    u8 lo, hi;
+    outb(0x43, 0x00);           /* latch counter 0 */
+    lo = inb(0x40);
+    hi = inb(0x40);
+    return (u16)(lo | (hi << 8));
+}
+
+/* Does IRQ0 reach the CPU?  Checked with interrupts enabled but without
+ * HLT (a CPU that takes no interrupts would never wake up again): poll
+ * 40:6C while PIT counter 0 runs through up to "periods" reloads, watching
+ * the counter itself so the bound needs no interrupt.  Everything after
+ * this that halts is skipped when the answer is no. */
+static int irq_delivery_check(unsigned periods)
+{
+    u32 t0 = ticks();
+    u16 prev = pit0_read();
+    unsigned reloads = 0;
+    asm volatile("sti");
+    while (reloads < periods) {
+        if (ticks() != t0)
+            return 1;
+        u16 c = pit0_read();
+        if (c > prev)
+            reloads++;
+        prev = c;
+    }
+    return ticks() != t0;
+}
+
+static void probe_int1c(void)
+{
+    u32 old = peekl(0, 0x1c * 4);
+    asm volatile("cli");
+    int1c_next = old;
+    int1c_count = 0;
+    u32 t0 = ticks();
+    pokel(0, 0x1c * 4, (u32)ptr16(int1c_hook));
+    asm volatile("sti");
+
+    unsigned changes = 0;
+    u32 last = t0;
+    while (int1c_count < 3 && changes < 20) {
+        idle();
+        u32 t = ticks();
+        if (t != last) {
+            last = t;
+            changes++;
+        }
+    }
+
+    asm volatile("cli");
+    u16 calls = int1c_count;
+    u32 t1 = ticks();
+    pokel(0, 0x1c * 4, old);
+    asm volatile("sti");
+    if (t1 < t0)
+        t1 += 0x1800b0;
+    P("int1c.called=%x", calls >= 3);
+    P("int1c.ticks_advanced=%x", t1 != t0);
+    P("int1c.once_per_tick=%x", calls == t1 - t0);
+    P("int1c.restored=%x", peekl(0, 0x1c * 4) == old);
+}
+
+static u32 read_ticks_1a(void)
+{
+    seed();
+    set16(&in.eax, 0x0000);
+    call(0x1a);
+    return ((u32)CX(r) << 16) | DX(r);
+}
+
+static void set_ticks_1a(u32 t)
+{
+    seed();
+    set16(&in.eax, 0x0100);
+    set16(&in.ecx, (u16)(t >> 16));
+    set16(&in.edx, (u16)t);
+    call(0x1a);
+}
+
+static void probe_tick_count(void)
+{
+    u32 orig = read_ticks_1a();
+
+    set_ticks_1a(0x123456);
+    P("int1a.01.cf=%x", CF(r));
+    keep("int1a.01", "");
+    P("int1a.01.bda=%x", ticks() - 0x123456 <= 2);
+    u32 v = read_ticks_1a();
+    P("int1a.01.readback=%x", v >= 0x123456 && v - 0x123456 <= 2);
+
+    /* the midnight flag: reported and cleared by 00h, cleared by 01h */
+    pokeb(0x40, 0x70, 1);
+    read_ticks_1a();
+    P("int1a.00.midnight.al=%02x", AL(r));
+    P("int1a.00.midnight.after=%02x", peekb(0x40, 0x70));
+    read_ticks_1a();
+    P("int1a.00.midnight.again.al=%02x", AL(r));
+    pokeb(0x40, 0x70, 1);
+    set_ticks_1a(0x123456);
+    P("int1a.01.midnight.after=%02x", peekb(0x40, 0x70));
+
+    /* a real rollover: one tick before midnight, then let INT 08h run */
+    set_ticks_1a(0x1800af);
+    unsigned changes = 0;
+    u32 last = ticks();
+    while (!peekb(0x40, 0x70) && changes < 20) {
+        idle();
+        if (ticks() != last) {
+            last = ticks();
+            changes++;
+        }
+    }
+    u8 flag = peekb(0x40, 0x70);
+    u32 after = ticks();
+    P("int1a.rollover.flag=%x", flag != 0);
+    P("int1a.rollover.wrapped=%x", after < 20);
+    read_ticks_1a();
+    P("int1a.rollover.al_set=%x", AL(r) != 0);
+    P("int1a.rollover.in_day=%x", (((u32)CX(r) << 16) | DX(r)) < 20);
+    P("int1a.rollover.after=%02x", peekb(0x40, 0x70));
+
+    /* put the clock back (a few ticks behind, which nothing here minds) */
+    set_ticks_1a(orig);
+}
+
+/* ------------------------------------------------------------------ */
 /* INT 10h without a video ROM */
 
 static void probe_int10(void)
@@ -892,15 +1249,122 @@ static void probe_int10(void)
     keep("int10.12", "bx cx");
 }
 
+/* ------------------------------------------------------------------ */
+/* Keyboard mode (MODE_KEYBOARD): a script tests/qemu/test_keyboard.py
+ * drives by sending keys through QMP once each "kbd.ready" line appears.
+ *  a: KBD_A keys read with INT 16h 00h, printed as kbd.a.<n>
+ *  b: KBD_B keys read with 10h, printed as kbd.b.<n>
+ *  c: waits for a shift key to be held, prints 02h/12h/01h, waits for
+ *     its release
+ *  d: reads nothing until a shift key goes down, then empties the buffer
+ *     with 01h/00h, printing kbd.d.<n> and kbd.d.count */
+#define KBD_A 12
+#define KBD_B 6
+
+static u16 read_key(u8 fn)
+{
+    seed();
+    set16(&in.eax, (u16)(fn << 8));
+    call(0x16);
+    return AX(r);
+}
+
+static int shift_down(void)
+{
+    return (peekb(0x40, 0x17) & 0x03) != 0;
+}
+
+static void keyboard_script(void)
+{
+    /* more periods than the probe mode allows: without -icount the guest
+     * runs in host time and may be descheduled for a while */
+    int irqs = irq_delivery_check(40);
+    P("irq.delivered=%x", irqs);
+    if (!irqs)
+        return;                 /* every step below waits for IRQ1 */
+    P("kbd.keys.a=%u", KBD_A);
+    P("kbd.keys.b=%u", KBD_B);
+    P("kbd.flags0=%02x", peekb(0x40, 0x17));
+    seed();
+    set16(&in.eax, 0x0100);
+    call(0x16);
+    P("kbd.empty.01.zf=%x", ZF(r));
+
+    P("kbd.ready=a");
+    for (unsigned i = 0; i < KBD_A; i++)
+        P("kbd.a.%u=%04x", i, read_key(0x00));
+    P("kbd.ready=b");
+    for (unsigned i = 0; i < KBD_B; i++)
+        P("kbd.b.%u=%04x", i, read_key(0x10));
+
+    P("kbd.ready=c");
+    while (!shift_down())
+        idle();
+    seed();
+    set16(&in.eax, 0x0200);
+    call(0x16);
+    P("kbd.c.02=%02x", AL(r));
+    seed();
+    set16(&in.eax, 0x1200);
+    call(0x16);
+    P("kbd.c.12=%04x", AX(r));
+    seed();
+    set16(&in.eax, 0x0100);
+    call(0x16);
+    P("kbd.c.01.zf=%x", ZF(r));
+    P("kbd.c.held=1");
+    while (shift_down())
+        idle();
+    seed();
+    set16(&in.eax, 0x0200);
+    call(0x16);
+    P("kbd.c.02.released=%02x", AL(r));
+
+    P("kbd.ready=d");
+    while (!shift_down())
+        idle();
+    P("kbd.d.head=%04x", peekw(0x40, 0x1a));
+    P("kbd.d.tail=%04x", peekw(0x40, 0x1c));
+    seed();
+    set16(&in.eax, 0x0100);
+    call(0x16);
+    P("kbd.d.01.zf=%x", ZF(r));
+    P("kbd.d.01.ax=%04x", AX(r));
+    unsigned n = 0;
+    for (; n < 40; n++) {
+        seed();
+        set16(&in.eax, 0x0100);
+        call(0x16);
+        if (ZF(r))
+            break;
+        P("kbd.d.%u=%04x", n, read_key(0x00));
+    }
+    P("kbd.d.count=%u", n);
+    P("kbd.end=1");
+}
+
 void probe_main(void)
 {
     P("begin=1");
     P("boot.dl=%02x", probe_boot_drive);
+    if (probe_mode == MODE_KEYBOARD) {
+        keyboard_script();
+        P("done=1");
+        return;
+    }
+    probe_fixed();
     probe_bda();
     probe_int13();
     probe_int15();
     probe_kbd_ports();
     probe_int1a();
     probe_int10();
+    int irqs = irq_delivery_check(5);
+    P("irq.delivered=%x", irqs);
+    if (irqs) {
+        probe_int1c();
+        probe_event_wait();
+        probe_tick_count();
+    }
     P("done=1");
 }

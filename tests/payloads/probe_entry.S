@@ -32,6 +32,16 @@
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
+	jmp	start_body
+	/* Image header at fixed offsets of the body (mkimage.py patches it):
+	 * +4 magic "PMOD", +8 mode byte (0 = full probe, see probe.h). */
+	.org	4
+	.ascii	"PMOD"
+	.globl	probe_mode
+probe_mode:
+	.byte	0
+	.org	16
+start_body:
 	cli
 	xorl	%eax, %eax
 	movw	%ax, %ds
@@ -63,6 +73,12 @@ _start:
  * INT instruction for the vector (through a table of "int $n; ret" stubs,
  * because the vector of INT is an immediate) and stores all registers,
  * including the returned EFLAGS, back into *r.
+ *
+ * void farcall(u32 segoff, struct probe_regs *r)
+ *
+ * The same, but instead of INT it executes PUSHF and a far CALL to
+ * segoff (segment in the high word), the way old programs enter the BIOS
+ * at its fixed addresses.  Unlike INT this leaves IF as *r has it.
  */
 	.text
 	.globl	intcall
@@ -80,6 +96,23 @@ intcall:
 	shll	$2, %eax
 	addl	$intvec_stubs, %eax
 	movw	%ax, intcall_target
+	jmp	call_common
+
+	.globl	farcall
+farcall:
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	pushw	%ds
+	pushw	%es
+	pushw	%fs
+	pushw	%gs
+	movl	28(%esp), %eax
+	movl	%eax, farcall_ptr
+	movw	$farcall_stub, intcall_target
+
+call_common:
 	movl	32(%esp), %esi
 	movl	%esi, intcall_regs
 
@@ -129,6 +162,20 @@ intcall:
 	popl	%ebp
 	retl
 
+farcall_stub:
+	pushfw
+	lcallw	*%cs:farcall_ptr
+	ret
+
+/*
+ * INT 1Ch hook used by the probe: counts the calls in int1c_count, then
+ * continues at the previous handler (int1c_next, a far pointer).
+ */
+	.globl	int1c_hook
+int1c_hook:
+	incw	%cs:int1c_count
+	ljmpw	*%cs:int1c_next
+
 /* One 4-byte stub per vector: CD nn (int $nn), C3 (16-bit ret), pad. */
 	.balign	4
 intvec_stubs:
@@ -143,4 +190,12 @@ intvec_stubs:
 intcall_regs:
 	.long	0
 intcall_target:
+	.word	0
+	.balign	4
+farcall_ptr:
+	.long	0
+	.globl	int1c_next, int1c_count
+int1c_next:
+	.long	0
+int1c_count:
 	.word	0

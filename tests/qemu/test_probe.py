@@ -11,6 +11,12 @@ console; see tests/payloads/probe.c for what each key means.
   (Kelp cases are skipped only while out/bios.bin does not exist).  Where
   SeaBIOS itself departs from the documented behaviour the exception is
   listed in SEABIOS_DEVIATIONS and applies to SeaBIOS only.
+- The test_large_disk_* tests boot the same probe from a sparse 200 GiB
+  copy of the disk (LBA48, geometry capped for CHS).
+
+QEMU runs with -icount and the RTC on the virtual clock, so the probe's
+waits (INT 15h 83h/86h, INT 1Ch, the midnight rollover) take the same
+guest time on every run and little real time.
 """
 import fcntl
 import fnmatch
@@ -32,6 +38,8 @@ IMG = os.path.join(harness.OUT, "test", "probe.img")
 ALLOWLIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe_allowlist.txt")
 MEMORY_MIB = 128
 TIMEOUT = 60
+# The large-disk copy: 200 GiB, beyond LBA28 and beyond 1024 x 255 x 63.
+LARGE_SECTORS = 200 * 1024 * 1024 * 1024 // mkimage.SECTOR
 
 FIRMWARES = {"kelp": harness.KELP, "seabios": harness.SEABIOS}
 
@@ -74,6 +82,23 @@ int17.02.ah int14.03.ax
 int1a.00.ret int1a.00.al int1a.00.nondecreasing int1a.02.cf int1a.02.bcd int1a.04.cf
 int1a.04.bcd int1a.bb00.tpm int1a.bb00.eax
 int10.0f.ax int10.0f.bx int10.1a00.ax int10.1a00.bx int10.12.bx int10.12.cx
+vec.08 vec.09 vec.0e vec.10 vec.11 vec.12 vec.13 vec.14 vec.15 vec.16 vec.17 vec.19 vec.1a
+fixed.f841.same fixed.f84d.same fixed.e3fe.same fixed.f859.same fixed.e82e.same
+fixed.fe6e.same fixed.e739.same fixed.efd2.same fixed.e6f5.size fixed.e6f5.matches_c0
+fixed.fff5 fixed.fffe fixed.fff0
+irq.delivered
+""".split()
+
+# Printed only when hardware interrupts reach the CPU (irq.delivered=1).
+IRQ_KEYS = """
+int1c.called int1c.ticks_advanced int1c.once_per_tick int1c.restored
+int15.83.start.cf int15.83.busy.cf int15.83.completed int15.83.flag int15.83.other_flag
+int15.83.restart.cf int15.83.cancel.cf int15.83.cancelled.fired
+int15.83.after_cancel.cf int15.83.after_cancel.completed
+int15.86.50ms.cf int15.86.50ms.ticks_sane
+int1a.01.cf int1a.01.readback int1a.00.midnight.al int1a.00.midnight.after
+int1a.01.midnight.after int1a.rollover.flag int1a.rollover.wrapped int1a.rollover.al_set
+int1a.rollover.after
 """.split()
 
 # Documented behaviour SeaBIOS 1.16 does not follow; the checks below skip
@@ -88,6 +113,8 @@ SEABIOS_DEVIATIONS = {
     # path, checksum) but leaves the size word at 1Eh.
     "int13.80.48.42.size",
     "int13.80.48.4a.size",
+    # INT 1Ah 01h (set tick count) returns nothing; SeaBIOS zeroes AH.
+    "int1a.01.clobbered",
 }
 
 
@@ -128,20 +155,34 @@ def parse_probe(debug):
 
 
 @functools.lru_cache(maxsize=None)
-def _run(bios):
+def large_image():
+    """out/test/probe-200g.img: a sparse copy of probe.img grown to
+    LARGE_SECTORS, remade whenever probe.img is newer."""
+    build_image()
+    path = os.path.join(harness.OUT, "test", "probe-200g.img")
+    with open(os.path.join(harness.OUT, "test", ".probe-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(IMG):
+            mkimage.large_copy(IMG, path + ".tmp", LARGE_SECTORS)
+            os.replace(path + ".tmp", path)
+    return path
+
+
+@functools.lru_cache(maxsize=None)
+def _run(bios, img):
     build_image()
     res = harness.run_qemu(
-        bios, ["-drive", f"file={IMG},format=raw,if=ide,snapshot=on"],
+        bios, ["-drive", f"file={img},format=raw,if=ide,snapshot=on", "-rtc", "clock=vm"],
         timeout=TIMEOUT, memory=f"{MEMORY_MIB}M")
     return res
 
 
-def run_probe(name):
+def run_probe(name, img=None):
     """Boot the probe under a firmware ("kelp" or "seabios") and return its
     key -> value dict; fails unless the guest reached the end and exited
-    through isa-debug-exit with the OK value."""
+    through isa-debug-exit with the OK value.  img defaults to probe.img."""
     bios = firmware_path(name)
-    res = _run(bios)
+    res = _run(bios, img or IMG)
     values, dups = parse_probe(res.debug)
     tail = "\n".join(res.debug.splitlines()[-25:])
     last = list(values)[-1] if values else "(no PROBE line at all)"
@@ -191,8 +232,8 @@ def covered_by(entries, start, end, types):
     return pos >= end
 
 
-def image_sector(lba):
-    with open(IMG, "rb") as f:
+def image_sector(lba, img=None):
+    with open(img or IMG, "rb") as f:
         f.seek(lba * mkimage.SECTOR)
         return f.read(mkimage.SECTOR)
 
@@ -223,8 +264,10 @@ def test_probe_finishes_with_all_keys(fw):
 
 
 def test_probe_matches_seabios():
-    kelp = run_probe("kelp")
-    sea = run_probe("seabios")
+    compare_with_seabios(run_probe("kelp"), run_probe("seabios"))
+
+
+def compare_with_seabios(kelp, sea):
     allow = load_allowlist()
     unexplained = []
     for key in sorted(set(kelp) | set(sea)):
@@ -385,8 +428,11 @@ def test_edd_parameters(fw):
 
 @firmware
 def test_disk_reads_match_image(fw):
-    v = run_probe(fw)
-    mbr = image_sector(0)
+    check_disk_reads(run_probe(fw), fw, IMG, mkimage.TOTAL_SECTORS)
+
+
+def check_disk_reads(v, fw, img, total):
+    mbr = image_sector(0, img)
     for k in ("int13.80.42.lba0", "int13.80.02.c0h0s1"):
         check(v, fw, k + ".cf", "0")
         check(v, fw, k + ".sum", f"{mkimage.sector_sum(mbr):08x}")
@@ -394,8 +440,8 @@ def test_disk_reads_match_image(fw):
     check(v, fw, "int13.80.42.lba0.count", "0001")
     check(v, fw, "int13.80.02.c0h0s1.al", "01")
 
-    last = mkimage.TOTAL_SECTORS - 1
-    data = image_sector(last)
+    last = total - 1
+    data = image_sector(last, img)
     check(v, fw, "int13.80.42.last.lba", f"{last:08x}")
     check(v, fw, "int13.80.42.last.cf", "0")
     check(v, fw, "int13.80.42.last.sum", f"{mkimage.sector_sum(data):08x}")
@@ -407,28 +453,35 @@ def test_disk_reads_match_image(fw):
 @firmware
 def test_chs_reads_follow_reported_geometry(fw):
     v = run_probe(fw)
+    cyls, heads, spt = check_chs_reads(v, fw, IMG, mkimage.TOTAL_SECTORS)
+    check(v, fw, "int13.80.02.beyond.cf", "1")
+    # 15h: a fixed disk, sector count consistent with 08h
+    assert h(v["int13.80.15.cxdx"]) in (cyls * heads * spt, mkimage.TOTAL_SECTORS)
+
+
+def check_chs_reads(v, fw, img, total):
+    """08h geometry and the CHS reads that depend on it; returns the
+    geometry (cylinders, heads, sectors) that 08h reported."""
     check(v, fw, "int13.80.08.cf", "0")
     cx, dx = h(v["int13.80.08.cx"]), h(v["int13.80.08.dx"])
     spt, heads = cx & 0x3F, (dx >> 8) + 1
     cyls = ((cx >> 8) | ((cx & 0xC0) << 2)) + 1
     check(v, fw, "int13.80.08.dx", f"{heads - 1:02x}01")  # DL = one hard disk
-    assert cyls * heads * spt <= mkimage.TOTAL_SECTORS, f"{fw}: 08h geometry exceeds the disk"
+    assert cyls * heads * spt <= total, f"{fw}: 08h geometry exceeds the disk"
     for c, hd, s in ((0, 2, 5), (1, 0, 1)):
         lba = (c * heads + hd) * spt + s - 1
         k = f"int13.80.02.c{c}h{hd}s{s}"
         check(v, fw, k + ".cf", "0")
         check(v, fw, k + ".lba", f"{lba:08x}")
-        check(v, fw, k + ".sum", f"{mkimage.sector_sum(image_sector(lba)):08x}")
+        check(v, fw, k + ".sum", f"{mkimage.sector_sum(image_sector(lba, img)):08x}")
     first = (1 * heads + 0) * spt + (spt - 1) - 1
     check(v, fw, "int13.80.02.multi.cf", "0")
     check(v, fw, "int13.80.02.multi.al", "04")
     for i in range(4):
         check(v, fw, f"int13.80.02.multi.{i}.lba", f"{first + i:08x}")
-    check(v, fw, "int13.80.02.beyond.cf", "1")
-    # 15h: a fixed disk, sector count consistent with 08h
     check(v, fw, "int13.80.15.cf", "0")
     check(v, fw, "int13.80.15.ah", "03")
-    assert h(v["int13.80.15.cxdx"]) in (cyls * heads * spt, mkimage.TOTAL_SECTORS)
+    return cyls, heads, spt
 
 
 @firmware
@@ -481,3 +534,180 @@ def test_registers_preserved(fw):
            if k.endswith(".clobbered") and val != "none"
            and not (fw == "seabios" and k in SEABIOS_DEVIATIONS)]
     assert not bad, f"{fw}: calls changed registers they do not return: {bad}"
+
+
+# ------------------------------------------- fixed entry points and tables
+
+# IVT vector -> the F000 offset its handler must sit at (IBM layout)
+FIXED_VECTORS = {
+    "08": "fea5", "09": "e987", "0e": "ef57", "10": "f065", "11": "f84d", "12": "f841",
+    "13": "e3fe", "14": "e739", "15": "f859", "16": "e82e", "17": "efd2", "19": "e6f2",
+    "1a": "fe6e",
+}
+
+# Fixed entry point -> {register printed for the far call: key of the same
+# call made through INT elsewhere in the probe}.  The probe also compares
+# the far call with an INT issued right before it (".same").
+FIXED_ENTRIES = {
+    "f841": {"ax": "int12.ax"},
+    "f84d": {"ax": "int11.ax"},
+    "e3fe": {"cf": "int13.80.08.cf", "cx": "int13.80.08.cx", "dx": "int13.80.08.dx"},
+    "f859": {"cf": "int15.e801.cf", "ax": "int15.e801.ax", "bx": "int15.e801.bx",
+             "cx": "int15.e801.cx", "dx": "int15.e801.dx"},
+    "e82e": {"al": "int16.02.al"},
+    "fe6e": {"al": "int1a.00.al"},
+    "e739": {"ax": "int14.03.ax"},
+    "efd2": {"cf": "int17.02.cf", "ah": "int17.02.ah"},
+}
+
+
+@firmware
+def test_vectors_point_at_fixed_entry_points(fw):
+    v = run_probe(fw)
+    for vec, off in FIXED_VECTORS.items():
+        check(v, fw, f"vec.{vec}", f"f000:{off}")
+
+
+@firmware
+def test_fixed_entry_points_behave_like_int(fw):
+    """PUSHF + far CALL to F000:<IBM offset> gives what INT gives."""
+    v = run_probe(fw)
+    for off, regs in FIXED_ENTRIES.items():
+        k = f"fixed.{off}"
+        check(v, fw, k + ".same", "1")
+        check(v, fw, k + ".clobbered", "none")
+        for reg, int_key in regs.items():
+            check(v, fw, f"{k}.{reg}", v[int_key])
+    check(v, fw, "fixed.e3fe.cf", "0")
+    check(v, fw, "fixed.fe6e.cf", "0")
+    check(v, fw, "fixed.fe6e.ticks_close", "1")
+
+
+@firmware
+def test_fixed_tables_and_identification(fw):
+    v = run_probe(fw)
+    check(v, fw, "fixed.e6f5.size", "0008")
+    check(v, fw, "fixed.e6f5.model", "fc")
+    check(v, fw, "fixed.e6f5.matches_c0", "1")
+    m = re.fullmatch(r"(\d\d)/(\d\d)/(\d\d)", v["fixed.fff5"])
+    assert m and 1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31, \
+        f"{fw}: F000:FFF5 is not an MM/DD/YY date: {v['fixed.fff5']}"
+    check(v, fw, "fixed.fffe", "fc")
+    check(v, fw, "fixed.fff0", "ea")
+    check(v, fw, "fixed.fff0.target", "f000:e05b")
+
+
+# ------------------------------------------------- interrupt-driven services
+
+def irq_probe(fw):
+    """Probe results of a run in which hardware interrupts reached the CPU."""
+    v = run_probe(fw)
+    assert v["irq.delivered"] == "1", (
+        f"{fw}: with IF set and IRQ0 unmasked, 40:6C never moved while PIT counter 0 "
+        "ran through several periods: hardware interrupts do not reach the CPU")
+    missing = [k for k in IRQ_KEYS if k not in v]
+    assert not missing, f"{fw}: probe output lacks {missing}"
+    return v
+
+
+@firmware
+def test_hardware_interrupts_reach_the_cpu(fw):
+    irq_probe(fw)
+
+
+@firmware
+def test_int1c_hook_called_every_tick(fw):
+    """INT 08h calls a user INT 1Ch handler once per tick and sends EOI
+    (otherwise the third tick would never come)."""
+    v = irq_probe(fw)
+    check(v, fw, "int1c.called", "1")
+    check(v, fw, "int1c.ticks_advanced", "1")
+    check(v, fw, "int1c.once_per_tick", "1")
+    check(v, fw, "int1c.restored", "1")
+
+
+@firmware
+def test_event_wait_83h(fw):
+    v = irq_probe(fw)
+    check(v, fw, "int15.83.start.cf", "0")
+    check(v, fw, "int15.83.start.clobbered", "none")
+    check(v, fw, "int15.83.start.pending", "1")      # 40:A0 bit 0
+    # a second request while one runs is refused and leaves its flag alone
+    check(v, fw, "int15.83.busy.cf", "1")
+    check(v, fw, "int15.83.other_flag", "00")
+    # the 50 ms wait ends within 20 ticks and sets bit 7 of the flag byte
+    check(v, fw, "int15.83.completed", "1")
+    check(v, fw, "int15.83.flag", "80")
+    check(v, fw, "int15.83.after.pending", "0")
+    # AL=01h cancels: the flag of a 1 s wait stays clear for 30 ticks
+    check(v, fw, "int15.83.restart.cf", "0")
+    check(v, fw, "int15.83.cancel.cf", "0")
+    check(v, fw, "int15.83.cancel.clobbered", "none")
+    check(v, fw, "int15.83.cancel.pending", "0")
+    check(v, fw, "int15.83.cancelled.fired", "0")
+    check(v, fw, "int15.83.after_cancel.cf", "0")
+    check(v, fw, "int15.83.after_cancel.completed", "1")
+
+
+@firmware
+def test_wait_86h_returns(fw):
+    v = irq_probe(fw)
+    check(v, fw, "int15.86.50ms.cf", "0")
+    check(v, fw, "int15.86.50ms.clobbered", "none")
+    check(v, fw, "int15.86.50ms.ticks_sane", "1")
+
+
+@firmware
+def test_tick_count_set_and_midnight(fw):
+    v = irq_probe(fw)
+    # 01h sets 40:6C; 00h reads back the value (a tick or two later at most)
+    check(v, fw, "int1a.01.cf", "0")
+    check(v, fw, "int1a.01.clobbered", "none")
+    check(v, fw, "int1a.01.bda", "1")
+    check(v, fw, "int1a.01.readback", "1")
+    # 00h returns the midnight flag in AL and clears it; 01h clears it too
+    check(v, fw, "int1a.00.midnight.al", "01")
+    check(v, fw, "int1a.00.midnight.after", "00")
+    check(v, fw, "int1a.00.midnight.again.al", "00")
+    check(v, fw, "int1a.01.midnight.after", "00")
+    # INT 08h wraps 40:6C at 1800B0h and sets 40:70
+    check(v, fw, "int1a.rollover.flag", "1")
+    check(v, fw, "int1a.rollover.wrapped", "1")
+    check(v, fw, "int1a.rollover.al_set", "1")
+    check(v, fw, "int1a.rollover.in_day", "1")
+    check(v, fw, "int1a.rollover.after", "00")
+
+
+# ------------------------------------------------ large disk (LBA48)
+
+@firmware
+def test_large_disk_reads(fw):
+    img = large_image()
+    v = run_probe(fw, img)
+    missing = [k for k in REQUIRED_KEYS if k not in v]
+    assert not missing, f"{fw}: probe output lacks {missing}"
+    for size in ("1a", "1e", "42", "4a"):
+        k = f"int13.80.48.{size}"
+        check(v, fw, k + ".cf", "0")
+        assert h(v[k + ".total"]) == LARGE_SECTORS, f"{fw}: {k}.total={v[k + '.total']}"
+        # more sectors than 16383 x 16 x 63: the CHS fields are not valid
+        assert not h(v[k + ".flags"]) & 2, f"{fw}: {k}.flags={v[k + '.flags']} (CHS valid)"
+    check_disk_reads(v, fw, img, LARGE_SECTORS)
+
+
+@firmware
+def test_large_disk_chs_geometry_is_capped(fw):
+    img = large_image()
+    v = run_probe(fw, img)
+    cyls, heads, spt = check_chs_reads(v, fw, img, LARGE_SECTORS)
+    # QEMU marks a disk this size for LBA translation: 255 heads, 63
+    # sectors, cylinders capped at 1024 (the last may be held back)
+    assert (heads, spt) == (255, 63), f"{fw}: 08h geometry {cyls}/{heads}/{spt}"
+    assert 1023 <= cyls <= 1024, f"{fw}: 08h geometry {cyls}/{heads}/{spt}"
+    assert h(v["int13.80.15.cxdx"]) == cyls * heads * spt, \
+        f"{fw}: 15h says {h(v['int13.80.15.cxdx'])} sectors, 08h {cyls}/{heads}/{spt}"
+
+
+def test_large_disk_matches_seabios():
+    img = large_image()
+    compare_with_seabios(run_probe("kelp", img), run_probe("seabios", img))

@@ -34,7 +34,10 @@ UNIT_SRC_checksum := $(UNIT_TOP)/src/lib/checksum.c
 UNIT_SRC_chs      := $(UNIT_TOP)/src/lib/chs.c
 UNIT_SRC_e820map  := $(UNIT_TOP)/src/fw/e820map.c
 UNIT_SRC_div64    :=
-UNIT_TESTS := checksum chs e820map div64
+UNIT_SRC_acpi_loader := $(UNIT_TOP)/src/fw/acpi.c
+UNIT_SRC_smbios   := $(UNIT_TOP)/src/fw/smbios.c $(UNIT_TOP)/src/lib/checksum.c
+UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/acpi.h std/acpi.h fw/smbios.h std/smbios.h)
+UNIT_TESTS := checksum chs e820map div64 acpi_loader smbios
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
