@@ -139,6 +139,12 @@ for t in /sys/firmware/acpi/tables/*; do
 done
 
 say cpus=$(grep -c ^processor /proc/cpuinfo)
+say "cpus online=$(cat /sys/devices/system/cpu/online)"
+[ -r /sys/class/dmi/id/product_uuid ] && say "dmi product_uuid=$(cat /sys/class/dmi/id/product_uuid)"
+[ -r /sys/class/dmi/id/bios_release ] && say "dmi bios_release=$(cat /sys/class/dmi/id/bios_release)"
+# The kernel's own view of the firmware tables.
+dmesg | grep -E "found SMP MP-table at|SMBIOS [0-9.]+ present|DMI: |ACPI: RSDP 0x|ACPI: (RSDT|XSDT) 0x" |
+    sed -e 's/^\[[^]]*\] *//' | while read -r l; do say "fw: $l"; done
 say memtotal_kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)
 # Kernel complaints about what the firmware set up.
 dmesg | grep -iE "firmware bug|BIOS BUG|can't claim|no compatible bridge window|ACPI (BIOS )?(Error|Warning)|failed to assign|not enough|bogus" |
