@@ -37,7 +37,7 @@ struct disk {
 /* One thing INT 19h can boot. */
 #define BOOT_HD  1              /* a hard disk (INT 13h drive) */
 #define BOOT_BEV 2              /* an option ROM's bootstrap entry vector */
-#define MAX_BOOT 16
+#define MAX_BOOT 128
 struct boot_entry {
     u8 type;
     u8 prio;                    /* lower boots first */

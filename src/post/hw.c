@@ -39,7 +39,8 @@ void shadow_unlock(void)
      * 4 GiB alias (QEMU does not implement the write-only PAM mode). */
     pci_write8(I440FX_BDF, I440FX_PAM0, 0x30);
     memcpy((void *)0xF0000, (void *)(0x100000000ull - 0x10000), 0x10000);
-    memset((void *)RT_ZONE, 0, RT_ZONE_SIZE);
+    /* After a reboot the window still holds the last boot's ROMs. */
+    memset((void *)0xC0000, 0, RT_ZONE + RT_ZONE_SIZE - 0xC0000);
 }
 
 void shadow_lock(void)

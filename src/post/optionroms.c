@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "lib/checksum.h"
 #include "lib/output.h"
+#include "lib/io.h"
 
 #define ROM_WINDOW_START 0xC0000
 #define ROM_ALIGN 2048
@@ -235,13 +236,84 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
     return any;
 }
 
+/* What a ROM may not touch while it initialises: the vectors of services
+ * that stay Kelp's (a ROM that owns a device may hook 13h, 15h, 18h, 19h,
+ * and the VGA ROM 10h), and BDA fields it may only move one way. */
+static const u8 guarded_vectors[] = { 0x08, 0x09, 0x0E, 0x11, 0x12, 0x14, 0x16,
+                                      0x17, 0x1A, 0x40, 0x70 };
+struct rom_guard {
+    u32 vec[sizeof(guarded_vectors)];
+    u32 vec10, vec18, vec19;
+    u16 mem_kb, ebda;
+    u8 disks;
+};
+
+static void guard_save(struct rom_guard *g)
+{
+    for (unsigned i = 0; i < sizeof(guarded_vectors); i++)
+        g->vec[i] = *(volatile u32 *)(guarded_vectors[i] * 4);
+    g->vec10 = *(volatile u32 *)(0x10 * 4);
+    g->vec18 = *(volatile u32 *)(0x18 * 4);
+    g->vec19 = *(volatile u32 *)(0x19 * 4);
+    g->mem_kb = bda16(BDA_MEM_KB);
+    g->ebda = bda16(BDA_EBDA_SEG);
+    g->disks = bda8(BDA_HD_COUNT);
+}
+
+/* Put back what the ROM had no business changing, and say so. */
+static void guard_check(const struct rom_guard *g, const char *what, bool pnp, bool vga)
+{
+    for (unsigned i = 0; i < sizeof(guarded_vectors); i++) {
+        volatile u32 *v = (u32 *)(guarded_vectors[i] * 4);
+        if (*v != g->vec[i]) {
+            dprintf(LOG_WARN, "rom: %s replaced INT %02xh (%08x); restored\n", what,
+                    guarded_vectors[i], *v);
+            *v = g->vec[i];
+        }
+    }
+    if (!vga && *(volatile u32 *)(0x10 * 4) != g->vec10) {
+        dprintf(LOG_WARN, "rom: %s replaced INT 10h; restored\n", what);
+        *(volatile u32 *)(0x10 * 4) = g->vec10;
+    }
+    if (*(volatile u32 *)(0x19 * 4) != g->vec19) {
+        if (pnp) {
+            dprintf(LOG_WARN, "rom: %s hooked INT 19h although it has a PnP header; undone\n", what);
+            *(volatile u32 *)(0x19 * 4) = g->vec19;
+        } else {
+            dprintf(LOG_INFO, "rom: %s took over INT 19h (%04x)\n", what, ivt_seg(0x19));
+        }
+    }
+    if (*(volatile u32 *)(0x18 * 4) != g->vec18 && pnp) {
+        dprintf(LOG_WARN, "rom: %s hooked INT 18h; undone\n", what);
+        *(volatile u32 *)(0x18 * 4) = g->vec18;
+    }
+    /* Drives may only be added, memory only taken, the EBDA only moved
+     * down together with 40:13h. */
+    u8 disks = bda8(BDA_HD_COUNT);
+    if (disks < g->disks) {
+        dprintf(LOG_WARN, "rom: %s lowered the disk count 40:75h to %d; restored\n", what, disks);
+        bda_set8(BDA_HD_COUNT, g->disks);
+    } else if (disks > g->disks) {
+        dprintf(LOG_INFO, "rom: %s added %d disk(s)\n", what, disks - g->disks);
+    }
+    if (bda16(BDA_MEM_KB) > g->mem_kb || bda16(BDA_EBDA_SEG) > g->ebda) {
+        dprintf(LOG_WARN, "rom: %s raised 40:13h/40:0Eh; restored\n", what);
+        bda_set16(BDA_MEM_KB, g->mem_kb);
+        bda_set16(BDA_EBDA_SEG, g->ebda);
+    } else if (bda16(BDA_MEM_KB) < g->mem_kb) {
+        dprintf(LOG_INFO, "rom: %s took %u KiB of conventional memory\n", what,
+                g->mem_kb - bda16(BDA_MEM_KB));
+    }
+}
+
 /* The image is in shadow RAM at rtdata.rom_end: run its init code. */
-static void rom_init(u16 bdf, bool pci, const char *what, u8 prio)
+static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
 {
     u32 addr = rtdata.rom_end;
     u16 seg = addr >> 4;
-    u32 vec19 = *(volatile u32 *)(0x19 * 4), vec18 = *(volatile u32 *)(0x18 * 4);
-    u8 disks = bda8(BDA_HD_COUNT);
+    u32 size0 = ((struct rom_header *)addr)->size * 512u;
+    struct rom_guard g;
+    guard_save(&g);
     struct bregs r;
     memset(&r, 0, sizeof(r));
     r.ax = pci ? bdf : 0;
@@ -251,28 +323,149 @@ static void rom_init(u16 bdf, bool pci, const char *what, u8 prio)
     r.di = rtdata.pnp_offset;
     r.flags = F_IF;
     dprintf(LOG_INFO, "rom: running %s at %04x:0003\n", what, seg);
+    u64 t0 = rdtsc();
     call16(seg, 3, &r);
+    u32 kcycles = (u32)((rdtsc() - t0) >> 10);
     u32 size = ((struct rom_header *)addr)->size * 512u;
     if (((struct rom_header *)addr)->signature != ROM_SIGNATURE)
         size = 0;                       /* it removed itself */
+    if (size > size0 && !rom_room(size)) {
+        dprintf(LOG_WARN, "rom: %s grew to %u bytes, beyond the window; cut to %u\n", what,
+                size, size0);
+        size = size0;
+    }
     bool has_bev = false;
     bool pnp = size && rom_scan_pnp(addr, size, &has_bev, prio);
-    if (*(volatile u32 *)(0x19 * 4) != vec19) {
-        if (pnp) {
-            dprintf(LOG_WARN, "rom: %s hooked INT 19h although it has a PnP header; undone\n", what);
-            *(volatile u32 *)(0x19 * 4) = vec19;
-        } else {
-            dprintf(LOG_INFO, "rom: %s took over INT 19h (%04x)\n", what, ivt_seg(0x19));
+    guard_check(&g, what, pnp, vga);
+    /* Free the tail a shrinking ROM gave back, so no stale header stays. */
+    u32 end = ALIGN_UP(addr + size, ROM_ALIGN);
+    if (size0 > size && addr + size0 > end)
+        memset((void *)end, 0, addr + size0 - end);
+    rtdata.rom_end = end;
+    dprintf(LOG_INFO, "rom: %s: %u bytes at init, %u kept, %u kcycles; window free from %x\n",
+            what, size0, size, kcycles, rtdata.rom_end);
+}
+
+/* ---- which ROMs run ---- */
+
+#define POLICY_ALL 0
+#define POLICY_VGA 1
+#define POLICY_BOOT 2
+static int rom_policy = CONFIG_ROM_POLICY_VGA ? POLICY_VGA : CONFIG_ROM_POLICY_BOOT ? POLICY_BOOT : POLICY_ALL;
+static char bootorder[1024];
+
+/* A short fw_cfg string option ("opt/..."), without the trailing newline;
+ * false when absent. */
+static bool fwcfg_opt(const char *name, char *buf, u32 max)
+{
+    if (post_platform != PLATFORM_QEMU)
+        return false;
+    int n = fwcfg_read_file(name, buf, max - 1);
+    if (n < 0)
+        return false;
+    n = MIN((u32)n, max - 1);
+    buf[n] = 0;
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == 0))
+        buf[--n] = 0;
+    return true;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Does a bootorder line name this device (or something below it)? Lines
+ * look like /pci@i0cf8/pci-bridge@2/ethernet@3[,fn][/...]; node names are
+ * ignored, unit addresses compared. */
+static bool path_names_device(const char *line, const struct pci_device *d)
+{
+    u16 chain[8];
+    int depth = 0;
+    for (const struct pci_device *p = d; depth < 8; p = &pci_devices[p->parent]) {
+        chain[depth++] = p->bdf & 0xFF;
+        if (p->parent < 0)
+            break;
+    }
+    if (strncmp(line, "/pci@i0cf8", 10))
+        return false;
+    const char *c = line + 10;
+    for (int i = depth - 1; i >= 0; i--) {
+        if (*c++ != '/')
+            return false;
+        while (*c && *c != '@' && *c != '/' && *c != '\n')
+            c++;
+        if (*c != '@')
+            return false;
+        c++;
+        int slot = 0, fn = 0, h;
+        while ((h = hexval(*c)) >= 0) {
+            slot = slot * 16 + h;
+            c++;
         }
+        if (*c == ',') {
+            c++;
+            while ((h = hexval(*c)) >= 0) {
+                fn = fn * 16 + h;
+                c++;
+            }
+        }
+        if (((slot << 3) | fn) != chain[i])
+            return false;
     }
-    if (*(volatile u32 *)(0x18 * 4) != vec18 && pnp) {
-        dprintf(LOG_WARN, "rom: %s hooked INT 18h; undone\n", what);
-        *(volatile u32 *)(0x18 * 4) = vec18;
+    return *c == '/' || *c == '\n' || *c == 0;
+}
+
+static bool in_bootorder(const struct pci_device *d)
+{
+    for (const char *l = bootorder; *l; ) {
+        if (path_names_device(l, d))
+            return true;
+        while (*l && *l != '\n')
+            l++;
+        if (*l)
+            l++;
     }
-    if (bda8(BDA_HD_COUNT) != disks)
-        dprintf(LOG_INFO, "rom: %s added %d disk(s)\n", what, bda8(BDA_HD_COUNT) - disks);
-    rtdata.rom_end = ALIGN_UP(addr + size, ROM_ALIGN);
-    dprintf(LOG_INFO, "rom: %s keeps %u bytes; window free from %x\n", what, size, rtdata.rom_end);
+    return false;
+}
+
+static void policy_init(void)
+{
+    char buf[16];
+    if (fwcfg_opt("opt/kelp/rom-policy", buf, sizeof(buf))) {
+        if (!strcmp(buf, "all"))
+            rom_policy = POLICY_ALL;
+        else if (!strcmp(buf, "vga"))
+            rom_policy = POLICY_VGA;
+        else if (!strcmp(buf, "boot"))
+            rom_policy = POLICY_BOOT;
+        else
+            dprintf(LOG_WARN, "rom: unknown opt/kelp/rom-policy \"%s\"\n", buf);
+    }
+    if (post_platform == PLATFORM_QEMU && fwcfg_read_file("bootorder", bootorder, sizeof(bootorder) - 1) < 0)
+        bootorder[0] = 0;
+    static const char *const names[] = { "all", "vga", "boot" };
+    dprintf(LOG_INFO, "rom: policy: %s\n", names[rom_policy]);
+    dprintf(LOG_DEBUG, "rom: boot order:\n%s\n", bootorder);
+}
+
+/* Should this device's ROM run? A per-device fw_cfg option
+ * (opt/kelp/rom/BB:DD.F = on|off) wins over the policy. */
+static bool rom_wanted(const struct pci_device *d, bool vga)
+{
+    char name[32], buf[8];
+    snprintf(name, sizeof(name), "opt/kelp/rom/%02x:%02x.%x", d->bdf >> 8, (d->bdf >> 3) & 31,
+             d->bdf & 7);
+    if (fwcfg_opt(name, buf, sizeof(buf))) {
+        if (!strcmp(buf, "off") || !strcmp(buf, "on"))
+            return buf[1] == 'n';
+        dprintf(LOG_WARN, "rom: %s: expected on or off\n", name);
+    }
+    if (vga || rom_policy == POLICY_ALL)
+        return true;
+    if (rom_policy == POLICY_BOOT)
+        return in_bootorder(d);
+    return false;
 }
 
 /* Copy and run the ROM of a PCI device. Returns true if it ran. */
@@ -280,6 +473,11 @@ static bool run_pci_rom(struct pci_device *d)
 {
     if (!d->rom_base || !d->rom_size)
         return false;
+    if (!rom_wanted(d, d->class == PCI_CLASS_DISPLAY_VGA)) {
+        dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x: ROM not run (policy)\n", d->bdf >> 8,
+                (d->bdf >> 3) & 31, d->bdf & 7, d->vendor, d->device);
+        return false;
+    }
     u16 bdf = d->bdf;
     u8 reg = d->header == 1 ? PCI_ROM_BRIDGE : PCI_ROM;
     u16 cmd = pci_read16(bdf, PCI_COMMAND);
@@ -303,12 +501,12 @@ static bool run_pci_rom(struct pci_device *d)
     pci_write32(bdf, reg, d->rom_base);
     pci_write16(bdf, PCI_COMMAND, cmd);
     if (ok)
-        rom_init(bdf, true, what, boot_prio(BOOT_CMOS_NET));
+        rom_init(bdf, true, what, boot_prio(BOOT_CMOS_NET), d->class == PCI_CLASS_DISPLAY_VGA);
     return ok;
 }
 
 /* Copy and run a ROM handed over through fw_cfg (genroms/, vgaroms/). */
-static bool run_fwcfg_rom(const char *name)
+static bool run_fwcfg_rom(const char *name, bool vga)
 {
     u32 size;
     u16 key = fwcfg_find(name, &size);
@@ -328,25 +526,46 @@ static bool run_fwcfg_rom(const char *name)
         return false;
     }
     /* QEMU lists its loader ROMs (-kernel) first in its boot order. */
-    rom_init(0, false, name, 0);
+    rom_init(0, false, name, 0, vga);
     return true;
 }
 
 /* Every fw_cfg file under dir/. */
-static int run_fwcfg_dir(const char *dir)
+static int run_fwcfg_dir(const char *dir, bool vga)
 {
     static char names[16][56];
     int n = fwcfg_list(dir, names, 16);
     int ran = 0;
     for (int i = 0; i < n; i++)
-        ran += run_fwcfg_rom(names[i]);
+        ran += run_fwcfg_rom(names[i], vga);
     return ran;
+}
+
+/* ROMs something else already put in the window (C8000-DFFFF) before
+ * Kelp placed any: run them as found. */
+static void run_present_roms(u32 from)
+{
+    for (u32 a = MAX(from, 0xC8000u); a < 0xE0000; a += ROM_ALIGN) {
+        u32 size = rom_image_size((u8 *)a, 0xE0000 - a, true);
+        if (!size)
+            continue;
+        char what[24];
+        snprintf(what, sizeof(what), "ROM found at %x", a);
+        u32 save = rtdata.rom_end;
+        rtdata.rom_end = a;
+        rom_init(0, false, what, boot_prio(BOOT_CMOS_HD), false);
+        rtdata.rom_end = MAX(save, rtdata.rom_end);
+        a = ALIGN_UP(a + size, ROM_ALIGN) - ROM_ALIGN;
+    }
 }
 
 void optionroms_run(void)
 {
     if (!pmm_struct)
         return;
+    policy_init();
+    if (post_platform == PLATFORM_XEN)
+        run_present_roms(ROM_WINDOW_START);
     /* Video first, at C0000h. */
     int vga = -1;
     for (int i = 0; i < pci_count && vga < 0; i++)
@@ -354,7 +573,7 @@ void optionroms_run(void)
             vga = i;
     bool have_vga = vga >= 0 && run_pci_rom(&pci_devices[vga]);
     if (!have_vga && post_platform == PLATFORM_QEMU)
-        have_vga = run_fwcfg_dir("vgaroms/") > 0;
+        have_vga = run_fwcfg_dir("vgaroms/", true) > 0;
     if (have_vga) {
         /* A VGA BIOS leaves the mode to the system BIOS: 80x25 text. */
         struct bregs r;
@@ -373,7 +592,7 @@ void optionroms_run(void)
         run_pci_rom(d);
     }
     if (post_platform == PLATFORM_QEMU)
-        run_fwcfg_dir("genroms/");
+        run_fwcfg_dir("genroms/", false);
     dprintf(LOG_INFO, "rom: option ROM space used %x-%x, %u KiB free\n", ROM_WINDOW_START,
             rtdata.rom_end, (MIN(rtdata.pmm.low_next, (u32)RT_ZONE) - rtdata.rom_end) >> 10);
 }

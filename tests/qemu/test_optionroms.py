@@ -2,6 +2,7 @@
 behind a NIC's ROM BAR (a two-image ROM: x86 + EFI) booted through its
 BEV over PXE, and QEMU's linuxboot ROM from fw_cfg genroms/ (-kernel)."""
 import os
+import re
 import subprocess
 import tempfile
 
@@ -129,10 +130,9 @@ def test_pxe_boot_through_ipxe_bev(payload):
     log = res.debug
     assert "boot entry (BEV)" in log and "iPXE" in log
     # iPXE keeps only its runtime part once PMM gave it memory.
-    kept = [l for l in log.splitlines() if "rom: ROM of 00:02.0 keeps" in l]
+    kept = re.search(r"rom: ROM of 00:02.0: (\d+) bytes at init, (\d+) kept", log)
     assert kept, log
-    size = int(kept[0].split("keeps ")[1].split()[0])
-    assert 0 < size < 16384, kept[0]
+    assert int(kept.group(1)) > 65536 and 0 < int(kept.group(2)) < 16384, kept.group(0)
     assert "pmm:" in log
     assert "Booting from iPXE" in log
 
@@ -153,3 +153,29 @@ def test_kernel_boot_through_linuxboot_rom(tmp_path):
     assert "genroms/linuxboot" in res.debug
     first = [l for l in res.debug.splitlines() if l.startswith("boot 1:")]
     assert first and "BEV" in first[0], first
+
+
+def nic_rom_ran(res):
+    return "rom: running ROM of 00:03.0" in res.debug
+
+
+@pytest.mark.parametrize("fwcfg,bootindex,runs", [
+    ([], False, True),                                            # default: every ROM
+    (["name=opt/kelp/rom-policy,string=vga"], False, False),      # VGA only
+    (["name=opt/kelp/rom-policy,string=boot"], False, False),     # NIC not in the boot order
+    (["name=opt/kelp/rom-policy,string=boot"], True, True),       # NIC in the boot order
+    (["name=opt/kelp/rom/00:03.0,string=off"], False, False),     # per-device override
+    (["name=opt/kelp/rom-policy,string=vga", "name=opt/kelp/rom/00:03.0,string=on"], False, True),
+])
+def test_rom_policy(payload, fwcfg, bootindex, runs):
+    args = ["-device", "VGA", "-netdev", "user,id=n0,restrict=on",
+            "-device", "e1000,netdev=n0,addr=3" + (",bootindex=1" if bootindex else ""),
+            "-drive", f"file={payload['disk']},format=raw,if=ide,snapshot=on"]
+    for f in fwcfg:
+        args += ["-fw_cfg", f]
+    res = harness.run_qemu(harness.KELP, args, timeout=60)
+    assert res.status == harness.EXIT_OK_STATUS, res.debug[-2000:]
+    assert "rom: running ROM of 00:02.0" in res.debug          # VGA always runs
+    assert nic_rom_ran(res) == runs, [l for l in res.debug.splitlines() if l.startswith("rom:")]
+    if not runs:
+        assert "ROM not run (policy)" in res.debug
