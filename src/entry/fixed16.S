@@ -58,7 +58,7 @@ reset32:
 	movl	$POST_BASE, %eax
 	jmp	*%eax
 reset_fail:
-	hlt
+	pause			/* no blob: nothing to run; never cli;hlt */
 	jmp	reset_fail
 
 	.code16

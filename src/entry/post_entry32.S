@@ -17,8 +17,7 @@ post_start:
 	rep	stosb
 	movl	$POST_STACK_TOP, %esp
 	call	post_main
-2:	cli
-	hlt
+2:	pause			/* never cli;hlt (Xen ends the domain) */
 	jmp	2b
 
 	.section .note.GNU-stack, "", @progbits

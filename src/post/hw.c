@@ -26,7 +26,9 @@ extern bool post_console_ready;
 void shadow_unlock(void)
 {
     if (post_platform != PLATFORM_QEMU) {
-        memset((void *)RT_ZONE, 0, RT_ZONE_SIZE);
+        /* Xen: C0000-FFFFF is plain RAM and hvmloader put the image
+         * there; the option ROM window and the RW zone start empty. */
+        memset((void *)0xC0000, 0, RT_ZONE + RT_ZONE_SIZE - 0xC0000);
         return;
     }
     if (pci_read32(I440FX_BDF, 0) != 0x12378086) {
@@ -143,7 +145,9 @@ void hw_init(void)
     rtdata.platform = post_platform;
     rtdata.debug_port = post_debug_port;
     pic_init();
-    lapic_virtual_wire();
+    /* hvmloader already wired the 8259 to the CPU (through the I/O APIC). */
+    if (post_platform == PLATFORM_QEMU)
+        lapic_virtual_wire();
     timers_init();
     ports_init();
     ide_init();

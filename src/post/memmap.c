@@ -3,6 +3,7 @@
 #include "post/post.h"
 #include "fw/e820map.h"
 #include "fw/fwcfg.h"
+#include "fw/xen.h"
 #include "hw/cmos.h"
 #include "rtdata.h"
 #include "lib/output.h"
@@ -32,12 +33,13 @@ static void map_from_cmos(void)
     e820_add(&map, 0x100000000ull - 0x40000, 0x40000, E820_RESERVED);
 }
 
+/* Xen: hvmloader's map is the only source of the RAM layout. */
 static void map_from_xen(void)
 {
-    u32 addr = *(u32 *)0x1018, count = *(u32 *)0x101C;
-    if (count > 128)
-        count = 128;
-    e820_parse_qemu(&map, (void *)addr, count * 20);
+    const struct xen_handoff *h = xen_handoff();
+    for (int i = 0; i < h->ne820; i++)
+        if (e820_add(&map, h->e820[i].base, h->e820[i].length, h->e820[i].type))
+            dprintf(LOG_ERR, "Xen: e820 entry %d does not fit\n", i);
 }
 
 static void map_from_qemu(void)

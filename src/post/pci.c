@@ -12,13 +12,16 @@
 #include "lib/io.h"
 #include "lib/string.h"
 #include "lib/output.h"
+#include "rtdata.h"
 
 struct pci_device pci_devices[PCI_MAX_DEVICES];
 int pci_count;
 u8 pci_last_bus;
 
-/* PIRQA-D -> ISA IRQ, as QEMU's ACPI tables for i440FX expect. */
-const u8 pci_link_irq[4] = { 10, 10, 11, 11 };
+/* PIRQA-D -> ISA IRQ, as QEMU's ACPI tables for i440FX expect (on Xen,
+ * read back from what hvmloader programmed). */
+u8 pci_link_irq[4] = { 10, 10, 11, 11 };
+extern u8 post_platform;
 
 enum { R_IO, R_MEM, R_PREF, R_TYPES };
 static const char *const type_name[R_TYPES] = { "io", "mem", "pref" };
@@ -336,6 +339,9 @@ static void close_windows(const struct pci_device *d)
 
 int pci_link_of(const struct pci_device *d, u8 pin)
 {
+    /* Xen wires bus 0 slot d, pin p (1-based) to link (d + p - 1) mod 4. */
+    if (post_platform == PLATFORM_XEN)
+        return (SLOT_OF(d->bdf) + pin - 1) & 3;
     /* Each bridge rotates the pin by the device's slot number; at the
      * root the PIIX3 wiring is link = (slot - 1 + pin) mod 4. */
     int p = pin - 1;
@@ -403,6 +409,36 @@ static void enable_devices(void)
             pci_write16(bdf, PCI_BRIDGE_CONTROL,
                         pci_read16(bdf, PCI_BRIDGE_CONTROL) | PCI_BRIDGE_CTL_VGA);
         }
+}
+
+/* Xen: hvmloader assigned every BAR (ROM BARs included, left disabled)
+ * and routed every interrupt. Only learn what is there. */
+void pci_scan(void)
+{
+    pci_count = 0;
+    pci_last_bus = 0;
+    nregions = 0;
+    scan_bus(0, -1);
+    for (int l = 0; l < 4; l++) {
+        u8 v = pci_read8(PIIX_ISA_BDF, 0x60 + l);
+        pci_link_irq[l] = v & 0x80 ? 0 : v & 0x0F;
+    }
+    for (int i = 0; i < pci_count; i++) {
+        struct pci_device *d = &pci_devices[i];
+        d->irq = d->pin ? pci_read8(d->bdf, PCI_INT_LINE) : 0;
+        if (d->header != 0)
+            continue;
+        u32 old = pci_read32(d->bdf, PCI_ROM);
+        pci_write32(d->bdf, PCI_ROM, 0xFFFFF800);
+        u32 m = pci_read32(d->bdf, PCI_ROM) & 0xFFFFF800;
+        pci_write32(d->bdf, PCI_ROM, old);
+        if (m && (old & 0xFFFFF800)) {
+            d->rom_base = old & 0xFFFFF800;
+            d->rom_size = ~m + 1;
+        }
+    }
+    dprintf(LOG_INFO, "pci: %d devices (as hvmloader set them up); links %d/%d/%d/%d\n",
+            pci_count, pci_link_irq[0], pci_link_irq[1], pci_link_irq[2], pci_link_irq[3]);
 }
 
 void pci_setup(void)

@@ -26,5 +26,5 @@ extern u8 pci_last_bus;
 /* Link (0-3 = PIRQA-D) a device's pin reaches at the PIIX router. */
 int pci_link_of(const struct pci_device *d, u8 pin);
 /* ISA IRQ each PIIX PIRQ link is routed to. */
-extern const u8 pci_link_irq[4];
+extern u8 pci_link_irq[4];
 #endif

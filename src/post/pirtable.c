@@ -12,6 +12,7 @@
  * behind bridges count as embedded. */
 #include "post/pirtable.h"
 #include "post/pci.h"
+#include "rtdata.h"
 #include "post/alloc.h"
 #include "hw/pci.h"
 #include "hw/pci_regs.h"
@@ -23,6 +24,9 @@
 #define ROUTER_COMPAT_DEVICE 0x122E
 /* IRQs a link may be routed to: 3-7, 9-12, 14, 15. */
 #define PIR_IRQS 0xDEF8
+/* Xen routes PCI links to IRQs 5, 10 and 11 only. */
+#define PIR_IRQS_XEN 0x0C20
+extern u8 post_platform;
 
 #define CLASS_BRIDGE_HOST 0x0600
 #define CLASS_BRIDGE_ISA  0x0601
@@ -36,7 +40,7 @@ static void fill_slot(struct pir_slot *s, const struct pci_device *d)
     s->devfn = dev << 3;
     for (int pin = 0; pin < 4; pin++) {
         s->pin[pin].link = PIIX_PIRQ_FIRST + pci_link_of(d, pin + 1);
-        s->pin[pin].irq_bitmap = PIR_IRQS;
+        s->pin[pin].irq_bitmap = post_platform == PLATFORM_XEN ? PIR_IRQS_XEN : PIR_IRQS;
     }
     s->slot = bus || !dev ? 0 : dev - 1;
 }

@@ -7,6 +7,7 @@
 #include "fw/acpi.h"
 #include "fw/smbios.h"
 #include "fw/mptable.h"
+#include "fw/xen.h"
 #include "lib/output.h"
 #include "lib/string.h"
 #include "lib/io.h"
@@ -35,11 +36,15 @@ void post_main(void)
     alloc_init();           /* F-segment pool and high table zone */
     post_phase("pci");
     if (rtdata.platform == PLATFORM_QEMU) {
-        pci_setup();
+        pci_setup();        /* buses, BARs, windows, interrupt routing */
         pcibios_setup();    /* $PIR, BIOS32 directory, PCI BIOS data */
         acpi_setup();       /* QEMU's ACPI tables through the table loader */
         smbios_setup();     /* SMBIOS structures and entry point */
         mptable_setup();    /* MP 1.4 tables when there are several CPUs */
+    } else {
+        pci_scan();         /* Xen: PCI exactly as hvmloader left it */
+        pcibios_setup();    /* $PIR from Xen's real wiring */
+        xen_tables_setup(); /* hvmloader's ACPI, SMBIOS and MP entry points */
     }
     post_phase("keyboard");
     kbd_init();

@@ -17,6 +17,7 @@ void memmap_init(void);
 void memmap_finalize(void);
 void memmap_reserve(u64 base, u64 length);
 void pci_setup(void);
+void pci_scan(void);
 void ivt_init(void);
 void bda_init(void);
 void hw_init(void);
