@@ -31,7 +31,9 @@ CFLAGS_COMMON := -Os -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-prot
 CFLAGS16 := $(CFLAGS_COMMON) -m16 -DMODE16 -mpreferred-stack-boundary=2
 CFLAGS32 := $(CFLAGS_COMMON) -m32 -DMODE32
 
-.PHONY: all clean run test unit qemu-test defconfig olddefconfig savedefconfig menuconfig deps size
+.PHONY: all clean run test unit qemu-test defconfig olddefconfig savedefconfig menuconfig deps size install
+PREFIX ?= /usr
+DESTDIR ?=
 all: $(OUT)/bios.bin
 
 deps:
@@ -95,6 +97,11 @@ $(OUT)/bios.bin: $(OUT)/rt16.bin $(OUT)/post32.bin $(OUT)/rt16.elf $(OUT)/post32
 
 size: $(OUT)/bios.bin
 	$(PYTHON) scripts/layout.py --report --rt16-elf $(OUT)/rt16.elf --post32-elf $(OUT)/post32.elf
+
+# The image where xen/*.cfg point bios_path_override.
+install: $(OUT)/bios.bin
+	install -d $(DESTDIR)$(PREFIX)/lib/kelp
+	install -m 644 $(OUT)/bios.bin $(DESTDIR)$(PREFIX)/lib/kelp/kelp.bin
 
 clean:
 	rm -rf $(OUT)
