@@ -29,6 +29,16 @@ _start:
     movw $0x7000, %sp
     movw $msg, %si
     call puts
+    /* Teletype output through INT 10h 0Eh. */
+    movw $tty, %si
+7:  lodsb
+    testb %al, %al
+    jz 8f
+    movb $0x0e, %ah
+    movw $0x0007, %bx
+    int $0x10
+    jmp 7b
+8:
     /* INT 10h 1A00h: a VGA BIOS answers AL=1Ah. */
     movw $0x1a00, %ax
     int $0x10
@@ -69,6 +79,7 @@ puts:
     jmp puts
 6:  ret
 msg:     .asciz "PAYLOAD-STARTED\n"
+tty:     .asciz "TTY-OUT-VIA-INT10\r\n"
 vga_yes: .asciz "PAYLOAD vga=1\n"
 vga_no:  .asciz "PAYLOAD vga=0\n"
 scr_yes: .asciz "PAYLOAD screen_boot_text=1\n"
@@ -115,6 +126,10 @@ def test_without_vga_int10_is_not_a_vga_bios(payload):
         "-drive", f"file={payload['disk']},format=raw,if=ide,snapshot=on"], timeout=60)
     assert res.status == harness.EXIT_OK_STATUS
     assert payload_report(res).get("vga") == "0"
+    # With no VGA BIOS, INT 10h teletype output goes to the serial console,
+    # and so do Kelp's own messages.
+    assert "TTY-OUT-VIA-INT10" in res.serial, res.serial
+    assert "Booting from Hard Disk" in res.serial
 
 
 def test_pxe_boot_through_ipxe_bev(payload):
