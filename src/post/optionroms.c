@@ -13,6 +13,8 @@
 #include "rtdata.h"
 #include "bda.h"
 #include "std/optionrom.h"
+#include "fw/romimage.h"
+#include "fw/bootorder.h"
 #include "hw/pci.h"
 #include "hw/pci_regs.h"
 #include "fw/fwcfg.h"
@@ -106,75 +108,9 @@ void pmm_teardown(void)
 
 /* ---- checking images ---- */
 
-/* A legacy image of at most avail bytes: its size and checksum. */
-static u32 rom_image_size(const u8 *p, u32 avail, bool want_checksum)
+void rom_log_bad_image(int n, u16 vendor, u16 device)
 {
-    const struct rom_header *h = (const void *)p;
-    if (avail < sizeof(*h) || h->signature != ROM_SIGNATURE || !h->size)
-        return 0;
-    u32 size = h->size * 512u;
-    if (size > avail)
-        return 0;
-    if (want_checksum && checksum8(p, size))
-        return 0;
-    return size;
-}
-
-static const struct pcir *rom_pcir(const u8 *p, u32 avail)
-{
-    const struct rom_header *h = (const void *)p;
-    u32 off = h->pcir_offset;
-    if (!off || off + sizeof(struct pcir) > avail)
-        return NULL;
-    const struct pcir *r = (const void *)(p + off);
-    return r->signature == PCIR_SIGNATURE ? r : NULL;
-}
-
-static bool pcir_matches(const struct pcir *r, const u8 *img, u32 avail, u16 vendor, u16 device)
-{
-    if (r->vendor != vendor)
-        return false;
-    if (r->device == device)
-        return true;
-    if (r->revision < 3 || !r->device_list)
-        return false;
-    u32 off = (u32)((const u8 *)r - img) + r->device_list;
-    for (int i = 0; i < 64 && off + 2 <= avail; i++, off += 2) {
-        u16 id = *(const u16 *)(img + off);
-        if (!id)
-            break;
-        if (id == device)
-            return true;
-    }
-    return false;
-}
-
-/* Pick the x86 image for vendor:device in a (possibly multi-image) ROM. */
-static const u8 *pci_rom_select(const u8 *rom, u32 romlen, u16 vendor, u16 device, u32 *size)
-{
-    u32 off = 0;
-    for (int n = 0; n < 8 && off < romlen; n++) {
-        const u8 *img = rom + off;
-        u32 avail = romlen - off;
-        if (avail < sizeof(struct rom_header) || ((const struct rom_header *)img)->signature != ROM_SIGNATURE)
-            break;
-        const struct pcir *r = rom_pcir(img, avail);
-        if (!r)
-            break;
-        if (r->code_type == PCIR_CODE_X86 && pcir_matches(r, img, avail, vendor, device)) {
-            u32 s = rom_image_size(img, avail, true);
-            if (s) {
-                *size = s;
-                return img;
-            }
-            dprintf(LOG_WARN, "rom: image %d of %04x:%04x has a bad size or checksum\n",
-                    n, vendor, device);
-        }
-        if ((r->indicator & PCIR_LAST_IMAGE) || !r->image_length)
-            break;
-        off += r->image_length * 512u;
-    }
-    return NULL;
+    dprintf(LOG_WARN, "rom: image %d of %04x:%04x has a bad size or checksum\n", n, vendor, device);
 }
 
 /* ---- running them ---- */
@@ -205,35 +141,27 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
 {
     u8 *p = (u8 *)addr;
     u16 seg = addr >> 4;
-    u32 off = ((struct rom_header *)p)->pnp_offset;
-    bool any = false;
+    struct rom_boot_vector v[16];
+    int n = rom_pnp_walk(p, size, v, 16);
     *has_bev = false;
-    for (int n = 0; n < 16 && off && off + sizeof(struct pnp_header) <= size; n++) {
-        struct pnp_header *h = (void *)(p + off);
-        if (h->signature != PNP_SIGNATURE)
-            break;
-        any = true;
-        u16 desc = h->product < size ? h->product : 0;
-        if (h->bev && h->bev < size) {
-            add_boot_bev(seg, h->bev, desc, prio);
+    for (int i = 0; i < n; i++) {
+        if (v[i].bev) {
+            add_boot_bev(seg, v[i].vector, v[i].product, prio);
             *has_bev = true;
             dprintf(LOG_INFO, "rom: %04x: boot entry (BEV) %04x:%04x \"%s\"\n", seg, seg,
-                    h->bev, desc ? (char *)p + desc : "");
-        } else if (h->bcv && h->bcv < size) {
+                    v[i].vector, v[i].product ? (char *)p + v[i].product : "");
+        } else {
             if (nbcv < MAX_BCV) {
                 bcvs[nbcv].seg = seg;
-                bcvs[nbcv].off = h->bcv;
+                bcvs[nbcv].off = v[i].vector;
                 nbcv++;
             }
-            dprintf(LOG_INFO, "rom: %04x: disk connection (BCV) at %04x\n", seg, h->bcv);
-        } else {
-            break;
+            dprintf(LOG_INFO, "rom: %04x: disk connection (BCV) at %04x\n", seg, v[i].vector);
         }
-        if (h->next <= off)
-            break;
-        off = h->next;
     }
-    return any;
+    /* A header with neither vector still makes it a PnP ROM. */
+    u32 off = size >= sizeof(struct rom_header) ? ((struct rom_header *)p)->pnp_offset : 0;
+    return n > 0 || (off && off + 4 <= size && *(u32 *)(p + off) == PNP_SIGNATURE);
 }
 
 /* What a ROM may not touch while it initialises: the vectors of services
@@ -370,63 +298,22 @@ static bool fwcfg_opt(const char *name, char *buf, u32 max)
     return true;
 }
 
-static int hexval(char c)
+static bool in_bootorder(const struct pci_device *d)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Does a bootorder line name this device (or something below it)? Lines
- * look like /pci@i0cf8/pci-bridge@2/ethernet@3[,fn][/...]; node names are
- * ignored, unit addresses compared. */
-static bool path_names_device(const char *line, const struct pci_device *d)
-{
-    u16 chain[8];
+    u8 chain[8];
     int depth = 0;
     for (const struct pci_device *p = d; depth < 8; p = &pci_devices[p->parent]) {
         chain[depth++] = p->bdf & 0xFF;
         if (p->parent < 0)
             break;
     }
-    if (strncmp(line, "/pci@i0cf8", 10))
-        return false;
-    const char *c = line + 10;
-    for (int i = depth - 1; i >= 0; i--) {
-        if (*c++ != '/')
-            return false;
-        while (*c && *c != '@' && *c != '/' && *c != '\n')
-            c++;
-        if (*c != '@')
-            return false;
-        c++;
-        int slot = 0, fn = 0, h;
-        while ((h = hexval(*c)) >= 0) {
-            slot = slot * 16 + h;
-            c++;
-        }
-        if (*c == ',') {
-            c++;
-            while ((h = hexval(*c)) >= 0) {
-                fn = fn * 16 + h;
-                c++;
-            }
-        }
-        if (((slot << 3) | fn) != chain[i])
-            return false;
+    /* bootorder_has_pci wants the root-level device first. */
+    for (int i = 0; i < depth / 2; i++) {
+        u8 t = chain[i];
+        chain[i] = chain[depth - 1 - i];
+        chain[depth - 1 - i] = t;
     }
-    return *c == '/' || *c == '\n' || *c == 0;
-}
-
-static bool in_bootorder(const struct pci_device *d)
-{
-    for (const char *l = bootorder; *l; ) {
-        if (path_names_device(l, d))
-            return true;
-        while (*l && *l != '\n')
-            l++;
-        if (*l)
-            l++;
-    }
-    return false;
+    return bootorder_has_pci(bootorder, chain, depth);
 }
 
 static void policy_init(void)
