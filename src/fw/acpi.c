@@ -11,11 +11,6 @@
  * they refer to, and a bad command is logged and skipped. */
 #include "fw/acpi.h"
 #include "lib/string.h"
-#ifdef KELP_HOST
-/* output.h declares the firmware's void printf(); only dprintf() is used
- * here, which the host tests provide. */
-#pragma GCC diagnostic ignored "-Wbuiltin-declaration-mismatch"
-#endif
 #include "lib/output.h"
 
 /* A name field is usable when it is non-empty and ends inside its field. */

@@ -1,11 +1,6 @@
 /* SMBIOS tables from QEMU's fw_cfg files, with a type 0 of our own. */
 #include "fw/smbios.h"
 #include "lib/string.h"
-#ifdef KELP_HOST
-/* output.h declares the firmware's void printf(); only dprintf() is used
- * here, which the host tests provide. */
-#pragma GCC diagnostic ignored "-Wbuiltin-declaration-mismatch"
-#endif
 #include "lib/output.h"
 #include "lib/checksum.h"
 

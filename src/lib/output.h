@@ -13,7 +13,9 @@ typedef void (*putc_fn)(void *ctx, char c);
 void vxprintf(putc_fn out, void *ctx, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void dprintf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#ifndef KELP_HOST               /* host test builds keep the C library's */
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif
 
 /* Hooks each mode provides. */
 void debug_putc(char c);       /* one byte to the debug log */
