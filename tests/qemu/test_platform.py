@@ -114,3 +114,18 @@ def test_pci_hole_edges(image, memory, smp):
             start = int(r.split("-")[0], 16)
             if start >= 0x100000:
                 assert start > low_top, f"{bdf} BAR {r} overlaps RAM (top {low_top:#x})"
+
+
+def test_big_64bit_bar_goes_above_4g(image):
+    """A 1 GiB prefetchable 64-bit BAR does not fit the hole left by 3.5 GiB
+    of RAM: it is placed above RAM beyond 4 GiB, and Linux accepts it."""
+    res, lines = boot(image, "3584M", 1, [
+        "-object", "memory-backend-ram,id=m1,size=1G", "-device", "ivshmem-plain,memdev=m1"])
+    warnings = [l for l in lines if l.startswith("warn:") and BAD.search(l)]
+    assert not warnings, warnings
+    ivshmem = [d for d in pci_devices(lines).values() if d["id"] == "0x1af4:0x1110"]
+    assert ivshmem, lines
+    starts = [int(r.split("-")[0], 16) for r in ivshmem[0]["res"]]
+    ram_end = max(int(m.group(2), 16) for l in lines
+                  for m in [re.search(r"\[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] usable", l)] if m)
+    assert any(s > ram_end and s >= 1 << 32 for s in starts), ivshmem
