@@ -145,9 +145,9 @@ void hw_init(void)
     rtdata.platform = post_platform;
     rtdata.debug_port = post_debug_port;
     pic_init();
-    /* hvmloader already wired the 8259 to the CPU (through the I/O APIC). */
-    if (post_platform == PLATFORM_QEMU)
-        lapic_virtual_wire();
+    /* Also on Xen: hvmloader routes the 8259 through I/O APIC pin 0 and
+     * masks LINT0; Xen takes either route, an emulated chipset only this. */
+    lapic_virtual_wire();
     timers_init();
     ports_init();
     ide_init();
