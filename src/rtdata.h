@@ -7,13 +7,15 @@
 #include "lib/chs.h"
 #include "layout.h"
 #include "fw/e820map.h"
+#include "fw/eltorito.h"
 
 #define PLATFORM_QEMU 1
 #define PLATFORM_XEN  2
 
 #define MAX_E820 32
 #define MAX_DISKS 8
-
+#define MAX_CDS 4               /* ATAPI CD drives: INT 13h drive E0h + index */
+#define CD_DRIVE_FIRST 0xE0
 
 #define DISK_ATA   1
 #define DISK_ATAPI 2
@@ -37,12 +39,35 @@ struct disk {
 /* One thing INT 19h can boot. */
 #define BOOT_HD  1              /* a hard disk (INT 13h drive) */
 #define BOOT_BEV 2              /* an option ROM's bootstrap entry vector */
+#define BOOT_CD  3              /* a CD drive (El Torito); off = drive */
 #define MAX_BOOT 128
 struct boot_entry {
     u8 type;
     u8 prio;                    /* lower boots first */
     u16 seg, off;               /* BEV: far entry; hard disk: off = drive */
     u16 desc_seg, desc_off;     /* ASCIIZ description (0:0 none) */
+} PACKED;
+
+/* The El Torito boot image POST found on a CD drive. */
+struct cd_boot {
+    u8 read_status;             /* INT 13h status of reading the disc (0 ok) */
+    u8 error;                   /* ELTORITO_ERR_* when read_status is 0 */
+    u32 catalog_lba;
+    struct eltorito_image image;
+} PACKED;
+
+/* The CD boot in effect (INT 13h 4Bh): the specification packet handed
+ * out, and the emulated drive's geometry when the image is a floppy or a
+ * hard disk (spec.drive 00h / 80h; the real drives of that kind shift up
+ * by one). */
+struct cd_emu {
+    u8 active;                  /* a CD was booted */
+    u8 emulating;               /* spec.drive is an emulated floppy/disk */
+    u8 cd;                      /* index in rtdata.cds */
+    u32 catalog_lba;
+    u32 sectors;                /* 512-byte sectors of an emulated drive */
+    struct chs geom;
+    struct eltorito_spec spec;
 } PACKED;
 
 /* A block handed out by the POST Memory Manager. */
@@ -85,6 +110,11 @@ struct rtdata {
     struct boot_entry boot[MAX_BOOT];
     struct pmm_pools pmm;
     struct pmm_block pmm_blocks[MAX_PMM_BLOCKS];
+    u8 cd_count;
+    u8 cd_locks[MAX_CDS];       /* INT 13h 45h lock counts */
+    struct disk cds[MAX_CDS];
+    struct cd_boot cd_boot[MAX_CDS];
+    struct cd_emu cdemu;
 } PACKED;
 
 extern struct rtdata rtdata;

@@ -9,6 +9,10 @@
 #include "lib/string.h"
 #include "lib/output.h"
 
+/* rt/cdrom.c */
+void cd_boot(u8 drive);
+void cd_emu_stop(void);
+
 /* Start the boot sector of drive 80h (whoever serves it through INT 13h:
  * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
@@ -74,10 +78,14 @@ static void NORETURN boot_next(void)
 {
     while (rtdata.boot_fail_count < rtdata.boot_count) {
         struct boot_entry *b = &rtdata.boot[rtdata.boot_fail_count++];
+        /* A CD booted before gave up: its emulated drive goes away. */
+        cd_emu_stop();
         if (b->type == BOOT_HD)
             boot_disk(b->off);
         else if (b->type == BOOT_BEV)
             boot_bev(b);
+        else if (b->type == BOOT_CD)
+            cd_boot(b->off);
     }
     boot_exhausted();
 }

@@ -3,8 +3,19 @@
 #include "lib/io.h"
 #include "lib/far.h"
 #include "lib/output.h"
+#include "lib/string.h"
 
 #define ATA_TIMEOUT_MS 5000
+#define ATAPI_READY_MS 5000     /* a drive still spinning up gets this long */
+
+/* The segment that goes with a near pointer in each mode: RTSEG in the
+ * 16-bit runtime (DS = SS = RTSEG), 0 in 32-bit flat code, where "0:ptr"
+ * is the flat address itself. */
+#ifdef MODE16
+#define NEAR_SEG RTSEG
+#else
+#define NEAR_SEG 0
+#endif
 
 /* Wait until BSY clears; then return the status (or -1 on timeout). */
 static int ata_wait_idle(struct disk *d, u32 ms)
@@ -41,7 +52,7 @@ static void ata_select(struct disk *d, u8 extra)
         inb(d->ctlbase + ATA_ALTSTATUS);
 }
 
-static void pio_in(u16 port, u16 seg, u16 off, u16 words)
+static void pio_in(u16 port, u16 seg, u32 off, u16 words)
 {
 #ifdef MODE16
     u32 di = off, cnt = words;
@@ -187,12 +198,13 @@ int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident)
     d->slave = slave;
     ata_select(d, 0);
     u8 st = inb(iobase + ATA_STATUS);
-    if (st == 0xFF || st == 0x00)
+    if (st == 0xFF)
         return -1;
-    /* Signature left by the reset: ATAPI devices show 14h/EBh. */
+    /* Signature left by the reset: ATAPI devices show 14h/EBh (and, not
+     * being ready for ATA commands, may show a status of 0). */
     u8 mid = inb(iobase + ATA_LBA1), high = inb(iobase + ATA_LBA2);
     bool atapi = mid == 0x14 && high == 0xEB;
-    if (!atapi && (mid || high))
+    if (!atapi && (mid || high || !st))
         return -1;
     /* A slave position with no drive may echo the master's status; the
      * IDENTIFY below sorts that out. */
@@ -218,4 +230,195 @@ int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident)
     if (!d->sectors)
         d->sectors = (u32)d->phys.cyl * d->phys.heads * d->phys.spt;
     return 0;
+}
+
+/* ---- ATAPI ---- */
+
+/* INT 13h status for each SCSI sense key (upper nibble of the error
+ * register after a failed packet command). */
+static const u8 sense_status[16] = {
+    [0x0] = DISK_RET_PARAM,         /* no sense: command aborted */
+    [0x1] = DISK_RET_CTRL_FAIL,
+    [0x2] = DISK_RET_NOT_READY,
+    [0x3] = DISK_RET_ECC,           /* medium error */
+    [0x4] = DISK_RET_CTRL_FAIL,     /* hardware error */
+    [0x5] = DISK_RET_NOT_FOUND,     /* illegal request, e.g. LBA out of range */
+    [0x6] = DISK_RET_CHANGED,       /* unit attention */
+    [0x7] = DISK_RET_WRITE_PROTECT,
+    [0x8 ... 0xF] = DISK_RET_CTRL_FAIL,
+};
+
+/* Wait for BSY to drop. A failed command comes back as its INT 13h status;
+ * otherwise 0, with the status register in *status. */
+static int atapi_wait(struct disk *d, u8 *status)
+{
+    inb(d->ctlbase + ATA_ALTSTATUS);        /* one PIO cycle for the status to settle */
+    int st = ata_wait_idle(d, ATA_TIMEOUT_MS);
+    if (st < 0)
+        return DISK_RET_TIMEOUT;
+    if (st & ATA_ST_ERR)
+        return sense_status[inb(d->iobase + ATA_ERROR) >> 4];
+    *status = st;
+    return DISK_RET_OK;
+}
+
+static void pio_drain(u16 port, u32 words)
+{
+    while (words--)
+        inw(port);
+}
+
+/* Send the 12-byte packet cdb and take its data-in phase: every DRQ block
+ * says in the byte count registers how much it carries; the first skip
+ * bytes are dropped, the next len bytes go to seg:off, anything after
+ * that is dropped too. */
+static int atapi_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
+                        u32 skip, u32 len, u32 *got)
+{
+    u16 io = d->iobase;
+    u32 end = skip + len, seen = 0;
+    u8 st;
+    *got = 0;
+    if (ata_wait_idle(d, ATA_TIMEOUT_MS) < 0)
+        return DISK_RET_TIMEOUT;
+    outb(0x02, d->ctlbase);                 /* nIEN: we poll */
+    ata_select(d, 0);
+    if (ata_wait_idle(d, ATA_TIMEOUT_MS) < 0)
+        return DISK_RET_TIMEOUT;
+    outb(0, io + ATA_FEATURE);              /* PIO, no overlap */
+    outb(ATAPI_BLOCK & 0xFF, io + ATA_LBA1); /* byte count limit per DRQ block */
+    outb(ATAPI_BLOCK >> 8, io + ATA_LBA2);
+    outb(ATA_CMD_PACKET, io + ATA_COMMAND);
+    int ret = atapi_wait(d, &st);
+    if (ret)
+        return ret;
+    if (!(st & ATA_ST_DRQ))
+        return DISK_RET_CTRL_FAIL;
+    for (int i = 0; i < 12; i += 2)
+        outw(cdb[i] | cdb[i + 1] << 8, io + ATA_DATA);
+    for (;;) {
+        ret = atapi_wait(d, &st);
+        if (ret)
+            return ret;
+        if (!(st & ATA_ST_DRQ))
+            return DISK_RET_OK;
+        u32 words = (inb(io + ATA_LBA1) | inb(io + ATA_LBA2) << 8) + 1;
+        words >>= 1;
+        /* A drive that never stops offering data is broken. */
+        if (!words || seen > end + 0x10000)
+            return DISK_RET_CTRL_FAIL;
+        while (words) {
+            u32 n = words;
+            if (seen < skip) {
+                n = MIN(n, (skip - seen) >> 1);
+            } else if (seen < end) {
+                n = MIN(n, MIN((end - seen) >> 1, 0x4000u));
+            }
+            if (!n)
+                n = 1;
+            if (seen >= skip && seen < end) {
+#ifdef MODE16
+                /* Keep the offset small so a block never wraps the segment. */
+                seg += off >> 4;
+                off &= 0xF;
+#endif
+                pio_in(io + ATA_DATA, seg, off, n);
+                off += n << 1;
+                *got += n << 1;
+            } else {
+                pio_drain(io + ATA_DATA, n);
+            }
+            seen += n << 1;
+            words -= n;
+        }
+    }
+}
+
+static void cdb_be32(u8 *p, u32 v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+int atapi_ready(struct disk *d)
+{
+    u8 cdb[12], buf[18];
+    u32 got;
+    int ret, no_medium = 0;
+    struct timeout t;
+    timeout_start(&t, ATAPI_READY_MS);
+    for (;;) {
+        memset(cdb, 0, sizeof(cdb));            /* TEST UNIT READY */
+        ret = atapi_packet(d, cdb, NEAR_SEG, (u32)buf, 0, 0, &got);
+        if (!ret)
+            break;
+        cdb[0] = 0x03;                          /* REQUEST SENSE */
+        cdb[4] = sizeof(buf);
+        if (!atapi_packet(d, cdb, NEAR_SEG, (u32)buf, 0, sizeof(buf), &got) && got >= 14
+            && buf[12] == 0x3A && ++no_medium >= 2) {
+            /* MEDIUM NOT PRESENT twice: QEMU says it once after a media
+             * change before the unit attention, a drive without a disc
+             * says it every time. */
+            return DISK_RET_NO_MEDIA;
+        }
+        if (ret == DISK_RET_TIMEOUT || timeout_expired(&t))
+            return ret;
+    }
+    memset(cdb, 0, sizeof(cdb));
+    cdb[0] = 0x25;                              /* READ CAPACITY (10) */
+    ret = atapi_packet(d, cdb, NEAR_SEG, (u32)buf, 0, 8, &got);
+    if (ret)
+        return ret;
+    if (got < 8)
+        return DISK_RET_CTRL_FAIL;
+    /* Last block number and block size, big-endian. */
+    d->sectors = ((u32)buf[0] << 24 | (u32)buf[1] << 16 | buf[2] << 8 | buf[3]) + 1ull;
+    return DISK_RET_OK;
+}
+
+int atapi_read(struct disk *d, u32 lba, u32 skip, u32 len, u16 seg, u32 off, u32 *got)
+{
+    u8 cdb[12];
+    u32 blocks = (skip + len + ATAPI_BLOCK - 1) / ATAPI_BLOCK;
+    *got = 0;
+    if (!len || blocks > 0xFFFF)
+        return DISK_RET_PARAM;
+    memset(cdb, 0, sizeof(cdb));
+    cdb[0] = 0x28;                              /* READ (10) */
+    cdb_be32(cdb + 2, lba);
+    cdb[7] = blocks >> 8;
+    cdb[8] = blocks;
+    int ret = atapi_packet(d, cdb, seg, off, skip, len, got);
+    if (!ret && *got != len)
+        ret = DISK_RET_CTRL_FAIL;
+    return ret;
+}
+
+int atapi_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done)
+{
+    *done = 0;
+    if (op == ATA_OP_WRITE)
+        return DISK_RET_WRITE_PROTECT;
+    if (lba + count > 0xFFFFFFFFull || count > 0xFFFF)
+        return DISK_RET_PARAM;
+    if (op == ATA_OP_VERIFY) {
+        *done = count;
+        return DISK_RET_OK;
+    }
+    u32 got;
+    int ret = atapi_read(d, lba, 0, count * ATAPI_BLOCK, seg, off, &got);
+    *done = got / ATAPI_BLOCK;
+    return ret;
+}
+
+int atapi_eject(struct disk *d)
+{
+    u8 cdb[12];
+    u32 got;
+    memset(cdb, 0, sizeof(cdb));
+    cdb[0] = 0x1B;                              /* START STOP UNIT */
+    cdb[4] = 0x02;                              /* LoEj, stop: open the tray */
+    return atapi_packet(d, cdb, 0, 0, 0, 0, &got);
 }

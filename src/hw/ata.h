@@ -33,10 +33,15 @@
 #define ATA_CMD_FLUSH_EXT  0xEA
 #define ATA_CMD_IDENTIFY   0xEC
 #define ATA_CMD_IDENTIFY_PACKET 0xA1
+#define ATA_CMD_PACKET     0xA0
 
 /* INT 13h-style results of a transfer. */
 #define DISK_RET_OK        0x00
 #define DISK_RET_PARAM     0x01
+#define DISK_RET_WRITE_PROTECT 0x03
+#define DISK_RET_CHANGED   0x06
+#define DISK_RET_NO_MEDIA  0x31
+#define DISK_RET_NOT_READY 0xAA
 #define DISK_RET_NOT_FOUND 0x04
 #define DISK_RET_WRITE_FAULT 0xCC
 #define DISK_RET_TIMEOUT   0x80
@@ -56,4 +61,21 @@ int ata_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u
 int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident);
 /* Soft-reset a channel; 0 when it came out of reset. */
 int ata_reset(u16 iobase, u16 ctlbase);
+
+/* ATAPI (PACKET command, PIO data-in, 2048-byte blocks). Every call returns
+ * a DISK_RET_ status; a failed command's sense key is mapped to the
+ * closest INT 13h status. */
+#define ATAPI_BLOCK 2048
+/* Wait (bounded) until the drive reports ready, then store its block count
+ * in d->sectors. DISK_RET_NO_MEDIA when it says it has no medium. */
+int atapi_ready(struct disk *d);
+/* Read the blocks from lba on that cover bytes skip..skip+len-1 of the
+ * data; store exactly those len bytes at seg:off (skip and len even). *got
+ * counts the bytes stored. */
+int atapi_read(struct disk *d, u32 lba, u32 skip, u32 len, u16 seg, u32 off, u32 *got);
+/* ata_transfer() for an ATAPI drive: reads of whole blocks, verify always
+ * succeeds, writes fail as write protected. */
+int atapi_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done);
+/* Open the tray (START STOP UNIT). */
+int atapi_eject(struct disk *d);
 #endif

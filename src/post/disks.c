@@ -8,6 +8,7 @@
 #include "lib/string.h"
 #include "lib/output.h"
 #include "lib/checksum.h"
+#include "fw/eltorito.h"
 
 extern u8 post_platform;
 
@@ -56,6 +57,75 @@ static int cmos_translation(int pos, const struct disk *d)
     return CHS_LBA;
 }
 
+/* Read the El Torito boot record and catalog of a CD drive; the runtime
+ * boots from what is stored in cb. */
+static void cd_find_boot_image(struct disk *d, struct cd_boot *cb)
+{
+    u8 buf[CD_BLOCK_SIZE];
+    u32 got;
+    int ret = atapi_read(d, ELTORITO_BRVD_LBA, 0, sizeof(buf), 0, (u32)buf, &got);
+    if (!ret) {
+        cb->error = eltorito_parse_brvd(buf, sizeof(buf), &cb->catalog_lba);
+        if (!cb->error && cb->catalog_lba >= d->sectors)
+            cb->error = ELTORITO_ERR_CATALOG_LBA;
+        if (!cb->error)
+            ret = atapi_read(d, cb->catalog_lba, 0, sizeof(buf), 0, (u32)buf, &got);
+        if (!ret && !cb->error)
+            cb->error = eltorito_parse_catalog(buf, sizeof(buf), &cb->image);
+    }
+    cb->read_status = ret;
+    const struct eltorito_image *im = &cb->image;
+    if (ret)
+        dprintf(LOG_INFO, "ata%d-%d: cannot read the disc (status %02x)\n",
+                d->channel, d->slave, ret);
+    else if (cb->error)
+        dprintf(LOG_INFO, "ata%d-%d: no El Torito boot image (error %d)\n",
+                d->channel, d->slave, cb->error);
+    else
+        dprintf(LOG_INFO, "ata%d-%d: El Torito catalog at %u: media %u, %u sectors at %u "
+                "to %04x:0000%s\n", d->channel, d->slave, cb->catalog_lba, im->media,
+                im->count, im->lba, im->load_seg, im->from_section ? " (section entry)" : "");
+}
+
+/* An ATAPI drive: CD-ROMs get a drive number from E0h and a boot entry. */
+static void cd_add(struct disk *d, u16 config, const char *model)
+{
+    int ch = d->channel, sl = d->slave;
+    if (((config >> 8) & 0x1F) != 0x05) {
+        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s (not a CD-ROM), not served\n", ch, sl, model);
+        return;
+    }
+    if (rtdata.cd_count >= MAX_CDS) {
+        dprintf(LOG_WARN, "ata%d-%d: too many CD drives, not served\n", ch, sl);
+        return;
+    }
+    int n = rtdata.cd_count++;
+    struct cd_boot *cb = &rtdata.cd_boot[n];
+    memset(cb, 0, sizeof(*cb));
+    int ret = atapi_ready(d);
+    if (ret) {
+        /* Size unknown: INT 13h leaves the range checks to the drive, so a
+         * disc put in later can still be read. */
+        d->sectors = 0xFFFFFFFF;
+        cb->read_status = ret;
+        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s, CD-ROM %02xh, %s (status %02x)\n", ch, sl,
+                model, CD_DRIVE_FIRST + n, ret == DISK_RET_NO_MEDIA ? "no medium" : "not ready",
+                ret);
+    } else {
+        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s, CD-ROM %02xh, %u blocks of 2048 bytes\n",
+                ch, sl, model, CD_DRIVE_FIRST + n, (u32)d->sectors);
+        cd_find_boot_image(d, cb);
+    }
+    rtdata.cds[n] = *d;
+    if (rtdata.boot_count < MAX_BOOT) {
+        struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
+        memset(b, 0, sizeof(*b));
+        b->type = BOOT_CD;
+        b->prio = boot_prio(BOOT_CMOS_CD);
+        b->off = CD_DRIVE_FIRST + n;
+    }
+}
+
 void disks_init(void)
 {
     static const u16 base[2][2] = { { 0x1F0, 0x3F6 }, { 0x170, 0x376 } };
@@ -68,6 +138,10 @@ void disks_init(void)
             dprintf(LOG_DEBUG, "ata%d: no channel\n", ch);
             continue;
         }
+        struct disk cd[2];
+        u16 cd_config[2];
+        char cd_model[2][41];
+        int ncd = 0;
         for (int sl = 0; sl < 2; sl++) {
             struct disk d;
             memset(&d, 0, sizeof(d));
@@ -79,7 +153,12 @@ void disks_init(void)
             char model[41];
             ident_string(ident, 27, 20, model);
             if (d.type == DISK_ATAPI) {
-                dprintf(LOG_INFO, "ata%d-%d: ATAPI %s\n", ch, sl, model);
+                /* Packet commands write the task file of both devices on
+                 * the channel, wiping a slave's reset signature: talk to
+                 * the CDs once both positions have been probed. */
+                cd[ncd] = d;
+                cd_config[ncd] = ident[0];
+                memcpy(cd_model[ncd++], model, sizeof(model));
                 continue;
             }
             d.translation = cmos_translation(ch * 2 + sl, &d);
@@ -96,6 +175,8 @@ void disks_init(void)
                 fill_fdpt(nhd, &d);
             rtdata.disks[nhd++] = d;
         }
+        for (int i = 0; i < ncd; i++)
+            cd_add(&cd[i], cd_config[i], cd_model[i]);
     }
     rtdata.disk_count = nhd;
     bda_set8(BDA_HD_COUNT, nhd);

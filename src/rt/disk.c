@@ -1,5 +1,6 @@
 /* INT 13h: disk services for the hard disks POST found (drive 80h + index),
- * CHS functions 00h-18h and the EDD 3.0 extensions 41h-48h. */
+ * CHS functions 00h-18h and the EDD 3.0 extensions 41h-48h; the same for
+ * the CD drives (E0h + index) with what differs in rt/cdrom.c. */
 #include "rt/bregs.h"
 #include "rt/rt.h"
 #include "rtdata.h"
@@ -16,16 +17,25 @@
 #define DISK_RET_EPARAM 0x01
 #define DISK_RET_NOT_REMOVABLE 0xB2
 
-static struct edd_dpte dpte[MAX_DISKS];
+/* rt/cdrom.c */
+bool cd_13(struct bregs *r, struct disk *d);
+void cd_13_eltorito(struct bregs *r);
+void cdemu_13(struct bregs *r);
+
+static struct edd_dpte dpte[MAX_DISKS + MAX_CDS];
 
 static struct disk *lookup(u8 drive)
 {
+    if (drive >= CD_DRIVE_FIRST) {
+        drive -= CD_DRIVE_FIRST;
+        return drive < rtdata.cd_count ? &rtdata.cds[drive] : NULL;
+    }
     if (drive < 0x80 || drive >= 0x80 + rtdata.disk_count)
         return NULL;
     return &rtdata.disks[drive - 0x80];
 }
 
-static void disk_ret(struct bregs *r, u8 status)
+void disk_ret(struct bregs *r, u8 status)
 {
     if (r->dl >= 0x80)
         bda_set8(BDA_HD_STATUS, status);
@@ -44,6 +54,8 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     switch (d->type) {
     case DISK_ATA:
         return ata_transfer(d, op, lba, count, seg, off, done);
+    case DISK_ATAPI:
+        return atapi_transfer(d, op, lba, count, seg, off, done);
     default:
         *done = 0;
         return DISK_RET_EPARAM;
@@ -116,6 +128,8 @@ static void fill_dpte(int idx, struct disk *d)
     t->irq = d->channel ? 15 : 14;
     t->multi = 1;
     u16 opt = 0x10;                         /* LBA on */
+    if (d->type == DISK_ATAPI)
+        opt |= 0x60;                        /* removable, ATAPI */
     if (d->lchs.heads != d->phys.heads || d->lchs.cyl != d->phys.cyl)
         opt |= 0x08 | (d->translation == CHS_LBA ? 0x0200 : 0);
     t->options = opt;
@@ -135,8 +149,13 @@ static void ext_params(struct bregs *r, struct disk *d)
     }
     memset(&p, 0, sizeof(p));
     p.flags = EDD_FLAG_DMA_BOUNDARY;
+    bool atapi = d->type == DISK_ATAPI;
     u64 chs_total = (u64)d->lchs.cyl * d->lchs.heads * d->lchs.spt;
-    if (d->sectors <= 15482880ull && chs_total) {
+    if (atapi) {
+        /* Removable, change line, lockable; no CHS (all ones, as SeaBIOS). */
+        p.flags |= 0x74;
+        p.cyls = p.heads = p.spt = 0xFFFFFFFF;
+    } else if (d->sectors <= 15482880ull && chs_total) {
         p.flags |= EDD_FLAG_CHS_VALID;
         p.cyls = d->lchs.cyl;
         p.heads = d->lchs.heads;
@@ -150,7 +169,7 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.blksize = d->blksize;
     u16 len = 0x1A;
     if (size >= 0x1E) {
-        int idx = d - rtdata.disks;
+        int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
         fill_dpte(idx, d);
         p.dpte_off = (u16)(u32)&dpte[idx];
         p.dpte_seg = RTSEG;
@@ -161,7 +180,7 @@ static void ext_params(struct bregs *r, struct disk *d)
         p.key = 0xBEDD;
         p.path_len = t13 ? 0x2C : 0x24;
         memcpy(p.host_bus, "PCI ", 4);
-        memcpy(p.iface, "ATA     ", 8);
+        memcpy(p.iface, atapi ? "ATAPI   " : "ATA     ", 8);
         p.iface_path[0] = d->pci_bus;
         p.iface_path[1] = d->pci_devfn >> 3;
         p.iface_path[2] = d->pci_devfn & 7;
@@ -178,16 +197,34 @@ static void ext_params(struct bregs *r, struct disk *d)
 
 void handle_13(struct bregs *r)
 {
-    if (r->dl < 0x80) {
+    u8 dl = r->dl;
+    if (r->ah == 0x4B || r->ah == 0x4D) {
+        cd_13_eltorito(r);
+        return;
+    }
+    if (rtdata.cdemu.emulating) {
+        /* The booted CD image is drive 00h or 80h; the real drives of
+         * that kind answer one number higher. */
+        u8 emu = rtdata.cdemu.spec.drive;
+        if (dl == emu) {
+            cdemu_13(r);
+            return;
+        }
+        if (dl < CD_DRIVE_FIRST && !((dl ^ emu) & 0x80))
+            dl--;
+    }
+    if (dl < 0x80) {
         /* No diskette drives are served (yet): INT 40h owns them. */
         rt_call_int(0x40, r);
         return;
     }
-    struct disk *d = lookup(r->dl);
+    struct disk *d = lookup(dl);
     if (!d) {
         disk_ret(r, DISK_RET_EPARAM);
         return;
     }
+    if (d->type == DISK_ATAPI && cd_13(r, d))
+        return;
     switch (r->ah) {
     case 0x00:
     case 0x09:
@@ -223,7 +260,8 @@ void handle_13(struct bregs *r)
         r->ax = 0;
         r->cx = cx;
         r->dh = dh;
-        r->dl = rtdata.disk_count;
+        /* All hard disks INT 13h serves, ROM-connected ones included. */
+        r->dl = bda8(BDA_HD_COUNT);
         disk_ret(r, DISK_RET_OK);
         break;
     }
