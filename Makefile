@@ -110,6 +110,7 @@ clean:
 -include tests/payloads/build.mk
 -include tests/unit/build.mk
 -include tests/images/build.mk
+-include tests/roms/build.mk
 
 # ---- running and testing ----
 run: deps $(OUT)/bios.bin

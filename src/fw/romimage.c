@@ -22,6 +22,8 @@ u32 rom_image_size(const u8 *p, u32 avail, bool want_checksum)
 const struct pcir *rom_pcir(const u8 *p, u32 avail)
 {
     const struct rom_header *h = (const void *)p;
+    if (avail < sizeof(*h))
+        return NULL;
     u32 off = h->pcir_offset;
     if (!off || off + sizeof(struct pcir) > avail)
         return NULL;
@@ -39,7 +41,7 @@ bool pcir_matches(const struct pcir *r, const u8 *img, u32 avail, u16 vendor, u1
         return false;
     u32 off = (u32)((const u8 *)r - img) + r->device_list;
     for (int i = 0; i < 64 && off + 2 <= avail; i++, off += 2) {
-        u16 id = *(const u16 *)(img + off);
+        u16 id = img[off] | (img[off + 1] << 8);     /* the list may be at an odd offset */
         if (!id)
             break;
         if (id == device)
@@ -62,6 +64,9 @@ const u8 *pci_rom_select(const u8 *rom, u32 romlen, u16 vendor, u16 device, u32 
             break;
         if (r->code_type == PCIR_CODE_X86 && pcir_matches(r, img, avail, vendor, device)) {
             u32 s = rom_image_size(img, avail, true);
+            /* The PCIR must lie inside the image it describes. */
+            if (s && (u32)((const u8 *)r - img) + sizeof(*r) > s)
+                s = 0;
             if (s) {
                 *size = s;
                 return img;
@@ -97,6 +102,24 @@ int rom_pnp_walk(const u8 *img, u32 size, struct rom_boot_vector *out, int max)
             break;
         }
         out[n].product = desc;
+        n++;
+        if (h->next <= off)
+            break;
+        off = h->next;
+    }
+    return n;
+}
+
+int rom_pnp_headers(const u8 *img, u32 size)
+{
+    if (size < sizeof(struct rom_header))
+        return 0;
+    u32 off = ((const struct rom_header *)img)->pnp_offset;
+    int n = 0;
+    for (int hops = 0; hops < 16 && off && off + sizeof(struct pnp_header) <= size; hops++) {
+        const struct pnp_header *h = (const void *)(img + off);
+        if (h->signature != PNP_SIGNATURE)
+            break;
         n++;
         if (h->next <= off)
             break;

@@ -25,4 +25,6 @@ struct rom_boot_vector {
 /* Walk the PnP headers of an image of size bytes; returns how many
  * vectors were stored (at most max). */
 int rom_pnp_walk(const u8 *img, u32 size, struct rom_boot_vector *out, int max);
+/* How many "$PnP" headers the chain holds (at most 16 followed). */
+int rom_pnp_headers(const u8 *img, u32 size);
 #endif

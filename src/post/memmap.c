@@ -6,6 +6,8 @@
 #include "fw/xen.h"
 #include "hw/cmos.h"
 #include "rtdata.h"
+#include "bda.h"
+#include "lib/far.h"
 #include "lib/output.h"
 #include "lib/string.h"
 
@@ -79,10 +81,22 @@ void memmap_reserve(u64 base, u64 length)
         dprintf(LOG_ERR, "e820: no room to reserve %llx+%llx\n", base, length);
 }
 
-void memmap_finalize(void)
+/* Hand the current map to the runtime (INT 15h E820h/E801h/88h answer
+ * from it while option ROMs run, and at boot). */
+void memmap_publish(void)
 {
     memcpy(rtdata.e820, entries, map.count * sizeof(entries[0]));
     rtdata.e820_count = map.count;
+}
+
+void memmap_finalize(void)
+{
+    /* Conventional memory option ROMs took (40:13h lowered) is no longer
+     * the OS's. */
+    u32 low = bda16(BDA_MEM_KB) * 1024u;
+    if (low < EBDA_SEG_DEFAULT * 16u && low >= 0x10000)
+        memmap_reserve(low, EBDA_SEG_DEFAULT * 16u - low);
+    memmap_publish();
     for (int i = 0; i < map.count; i++)
         dprintf(LOG_INFO, "e820: %016llx-%016llx type %u\n", entries[i].base,
                 entries[i].base + entries[i].length - 1, entries[i].type);

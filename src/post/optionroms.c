@@ -160,8 +160,11 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
         }
     }
     /* A header with neither vector still makes it a PnP ROM. */
-    u32 off = size >= sizeof(struct rom_header) ? ((struct rom_header *)p)->pnp_offset : 0;
-    return n > 0 || (off && off + 4 <= size && *(u32 *)(p + off) == PNP_SIGNATURE);
+    int headers = rom_pnp_headers(p, size);
+    if (headers > n)
+        dprintf(LOG_WARN, "rom: %04x: %d PnP header(s) without a usable BEV or BCV ignored\n",
+                seg, headers - n);
+    return headers > 0;
 }
 
 /* What a ROM may not touch while it initialises: the vectors of services
@@ -405,10 +408,10 @@ static bool run_fwcfg_rom(const char *name, bool vga)
     }
     u8 *dst = (u8 *)rtdata.rom_end;
     fwcfg_read(key, dst, size);
-    /* QEMU's loader ROMs carry no valid checksum; accept them on the
-     * signature and size alone. */
-    if (!rom_image_size(dst, size, false)) {
-        dprintf(LOG_WARN, "rom: %s is not an option ROM\n", name);
+    /* QEMU's own ROMs (linuxboot, multiboot, kvmvapic) carry valid image
+     * checksums; a file that does not is not run. */
+    if (!rom_image_size(dst, size, true)) {
+        dprintf(LOG_WARN, "rom: %s is not a valid option ROM (signature, size or checksum)\n", name);
         memset(dst, 0, size);
         return false;
     }

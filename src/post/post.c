@@ -53,6 +53,7 @@ void post_main(void)
     post_phase("option ROMs");
     pic_open_irqs();        /* ROMs wait on the timer and keyboard */
     pmm_setup();
+    memmap_publish();       /* ROMs may ask INT 15h for the memory map */
     optionroms_run();       /* VGA first, then the others */
     optionroms_bcv();       /* ROM disks after the BIOS's own */
     bootlist_add_hd();

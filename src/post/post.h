@@ -16,6 +16,7 @@ void shadow_lock(void);
 void memmap_init(void);
 void memmap_finalize(void);
 void memmap_reserve(u64 base, u64 length);
+void memmap_publish(void);
 void pci_setup(void);
 void pci_scan(void);
 void ivt_init(void);

@@ -1,0 +1,69 @@
+/*
+ * Malformed option ROMs, one per build flag; a firmware must skip them
+ * (or, for the PnP cases, ignore the bad parts). Their init code only
+ * reports that it ran: "TESTROM <name> ran seg=SSSS".
+ *
+ *   (none)            a plain legacy ROM; romtool.py spoils its size byte
+ *                     or checksum
+ *   WITH_PCIR         with a PCI data structure; romtool.py sets its IDs
+ *                     (or wrong ones) and may spoil the header;
+ *                     CODE_TYPE=n sets its code type
+ *   PCIR_OUTSIDE      PCIR offset FFF0h, beyond the image and the file
+ *   PCIR_PAST_IMAGE   a valid PCIR in the file but after the image's
+ *                     last byte (the image is 2 blocks)
+ *   PNP_BADPTR        PnP header whose BEV, BCV, product name and next
+ *                     header lie beyond the image
+ *   PNP_LOOP          two PnP headers with valid BEVs, each naming the
+ *                     other as next; the BEVs report and return:
+ *                     "TESTROM pnp-loop bev=a" / "bev=b"
+ */
+#include "testrom.h"
+
+#ifndef CODE_TYPE
+#define CODE_TYPE 0
+#endif
+
+        .text
+#if defined(PCIR_OUTSIDE)
+        ROM_HEADER init, 0xfff0, 0
+#elif defined(WITH_PCIR) || defined(PCIR_PAST_IMAGE)
+        ROM_HEADER init, pcir, 0
+#elif defined(PNP_BADPTR) || defined(PNP_LOOP)
+        ROM_HEADER init, 0, pnp_a
+#else
+        ROM_HEADER init
+#endif
+
+#if defined(PNP_BADPTR)
+        .balign 16
+pnp_a:  PNP_HEADER next=0x7d00, product=0x7000, manufacturer=0x7100, bcv=0x7e00, bev=0x7f00, type=0x020000
+#elif defined(PNP_LOOP)
+        .balign 16
+pnp_a:  PNP_HEADER next=pnp_b, product=name_a, bev=bev_a, type=0x020000
+pnp_b:  PNP_HEADER next=pnp_a, product=name_b, bev=bev_b, type=0x020000
+name_a: .asciz  "Kelp test loop A"
+name_b: .asciz  "Kelp test loop B"
+bev_a:  TAG
+        PRINT   "bev=a\n"
+        lret
+bev_b:  TAG
+        PRINT   "bev=b\n"
+        lret
+#endif
+
+init:
+        TAG
+        PRINT   "ran seg="
+        HEX16   %cs
+        PRINT   "\n"
+        lret
+
+        DEBUG_ROUTINES
+
+#if defined(WITH_PCIR)
+        .balign 4
+pcir:   PCIR class=0x020000, code_type=CODE_TYPE
+#elif defined(PCIR_PAST_IMAGE)
+        .org    0x400
+pcir:   PCIR class=0x020000
+#endif
