@@ -111,6 +111,7 @@ clean:
 -include tests/unit/build.mk
 -include tests/images/build.mk
 -include tests/roms/build.mk
+-include tests/fuzz/build.mk
 
 # ---- running and testing ----
 run: deps $(OUT)/bios.bin

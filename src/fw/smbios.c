@@ -4,6 +4,29 @@
 #include "lib/output.h"
 #include "lib/checksum.h"
 
+/* The lowest handle below FF00h (the reserved ones) that no structure of
+ * a well-formed table of len bytes uses, looked for 4096 handles at a
+ * time. A 256 KiB table holds fewer structures than there are handles, so
+ * one is always found there. */
+static u16 lowest_free_handle(const u8 *t, u32 len)
+{
+    for (u32 base = 0; base < 0xFF00; base += 4096) {
+        u8 used[4096 / 8];
+        memset(used, 0, sizeof(used));
+        for (u32 off = 0, p; off < len; off = p + 2) {
+            u32 h = t[off + 2] | (t[off + 3] << 8);
+            if (h - base < 4096)
+                used[(h - base) / 8] |= 1 << (h % 8);
+            for (p = off + t[off + 1]; t[p] || t[p + 1]; p++)
+                ;
+        }
+        for (u32 i = 0; i < 4096 && base + i < 0xFF00; i++)
+            if (!(used[i / 8] & (1 << (i % 8))))
+                return base + i;
+    }
+    return 0xFEFF;
+}
+
 u32 smbios_scan_table(const u8 *t, u32 len, struct smbios_scan *info)
 {
     bool handle0_used = false;
@@ -46,9 +69,10 @@ u32 smbios_scan_table(const u8 *t, u32 len, struct smbios_scan *info)
         }
     }
     info->length = off;
-    /* Handles FF00h and up are reserved; a table that used every other
-     * one could not be read anyway. */
-    info->free_handle = !handle0_used ? 0 : max_handle < 0xFEFF ? max_handle + 1 : 0xFEFF;
+    /* Handle 0 or one past the highest when they are free; when handles
+     * reach FEFFh (FF00h and up are reserved), a free one is searched. */
+    info->free_handle = !handle0_used ? 0 : max_handle < 0xFEFF ? max_handle + 1
+                        : lowest_free_handle(t, off);
     return off;
 }
 

@@ -36,8 +36,17 @@ UNIT_SRC_e820map  := $(UNIT_TOP)/src/fw/e820map.c
 UNIT_SRC_div64    :=
 UNIT_SRC_acpi_loader := $(UNIT_TOP)/src/fw/acpi.c
 UNIT_SRC_smbios   := $(UNIT_TOP)/src/fw/smbios.c $(UNIT_TOP)/src/lib/checksum.c
+UNIT_SRC_eltorito := $(UNIT_TOP)/src/fw/eltorito.c
 UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/acpi.h std/acpi.h fw/smbios.h std/smbios.h)
-UNIT_TESTS := checksum chs e820map div64 acpi_loader smbios
+UNIT_HEADERS += $(UNIT_TOP)/src/fw/eltorito.h
+UNIT_TESTS := checksum chs e820map div64 acpi_loader smbios eltorito
+# Option ROM images, QEMU's bootorder, hvmloader's info block.
+UNIT_SRC_romimage  := $(UNIT_TOP)/src/fw/romimage.c $(UNIT_TOP)/src/lib/checksum.c
+UNIT_SRC_bootorder := $(UNIT_TOP)/src/fw/bootorder.c
+UNIT_SRC_xen_info  := $(UNIT_TOP)/src/fw/xen.c $(UNIT_TOP)/src/fw/e820map.c \
+	$(UNIT_TOP)/src/lib/checksum.c
+UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/romimage.h std/optionrom.h fw/bootorder.h fw/xen.h)
+UNIT_TESTS += romimage bootorder xen_info
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
@@ -61,7 +70,8 @@ unit: $(UNIT_BINS)
 # libc (memcpy/memset that gcc may emit for copies and loops). Checked at
 # -Os (the firmware's level) and -O2 (where gcc turns more loops into calls).
 UNIT_MODES_SRCS := $(UNIT_TOP)/src/lib/checksum.c $(UNIT_TOP)/src/lib/chs.c \
-	$(UNIT_TOP)/src/fw/e820map.c $(UNIT_DIR)/modes_div64.c
+	$(UNIT_TOP)/src/fw/e820map.c $(UNIT_DIR)/modes_div64.c \
+	$(UNIT_TOP)/src/fw/eltorito.c
 UNIT_MODES_CFLAGS ?= -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-std=gnu11 -march=i686 -mregparm=3 -mgeneral-regs-only \
 	-Wall -Wextra -Werror

@@ -416,9 +416,25 @@ static void random_input_is_handled_safely(void **state)
     }
 }
 
+static void type0_handle_is_unique_when_handles_reach_feff(void **state)
+{
+    (void)state;
+    struct blob t = { .len = 0 };
+    u8 a[0x1F], ep[SMBIOS_EP_MAX];
+    struct smbios_layout l;
+    add_struct(&t, 1, 0x0000, 4, NULL);
+    add_struct(&t, 3, 0xFEFF, 4, NULL);
+    add_struct(&t, 127, 0x0001, 0, NULL);
+    anchor21(a, &t);
+    load(&t);
+    assert_true(smbios_assemble(a, sizeof(a), buf, t.len, 0x100000, &bios, ep, &l));
+    assert_int_equal(le(buf + l.table_offset + 2, 2), 0x0002);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(type0_handle_is_unique_when_handles_reach_feff),
         cmocka_unit_test(entry21_gets_table_address_count_and_both_checksums),
         cmocka_unit_test(type0_describes_the_bios),
         cmocka_unit_test(qemu_type0_is_kept_as_is),
