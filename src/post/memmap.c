@@ -64,6 +64,11 @@ void memmap_init(void)
         map_from_xen();
     else
         map_from_qemu();
+    if (!e820_ram_total(&map, 0x100000, 0x100000000ull)) {
+        dprintf(LOG_ERR, "e820: no RAM above 1 MiB in the map given; sizing from CMOS\n");
+        map.count = 0;
+        map_from_cmos();
+    }
     /* Below 1 MiB: RAM up to the EBDA, the EBDA reserved, nothing for the
      * video and option ROM window, the F-segment reserved. */
     e820_remove(&map, 0xA0000, 0x50000);
