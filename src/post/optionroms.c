@@ -477,7 +477,9 @@ void optionroms_run(void)
     /* Then every other device with a ROM, then QEMU's extra ROMs. */
     for (int i = 0; i < pci_count; i++) {
         struct pci_device *d = &pci_devices[i];
-        if (i == vga || d->class == PCI_CLASS_BRIDGE_PCI)
+        /* One video BIOS only: a second display's ROM would take INT 10h
+         * away from the primary one. */
+        if (i == vga || d->class == PCI_CLASS_BRIDGE_PCI || d->class == PCI_CLASS_DISPLAY_VGA)
             continue;
         run_pci_rom(d);
     }

@@ -99,8 +99,12 @@ void handle_10(struct bregs *r)
         break;
     case 0x09:
     case 0x0A:
+        /* Shown where the cursor is, which does not move: the terminal's
+         * cursor goes back over what was written. */
         for (u16 n = r->cx; n; n--)
             out(r->al);
+        for (u16 n = r->cx; n; n--)
+            out('\b');
         break;
     case 0x0E:
         teletype(r->bh, r->al);
