@@ -23,7 +23,8 @@ XSIM_LDFLAGS ?= -m elf_i386 -nostdlib --no-dynamic-linker -z noexecstack --no-wa
 XSIM_BUILD := $(OUT)/xen-sim
 XSIM_BIN := $(OUT)/xen-sim.bin
 XSIM_SRCS := $(wildcard $(XSIM_DIR)/*.c)
-XSIM_OBJS := $(XSIM_BUILD)/entry.o $(patsubst $(XSIM_DIR)/%.c,$(XSIM_BUILD)/%.o,$(XSIM_SRCS))
+XSIM_OBJS := $(XSIM_BUILD)/entry.o $(patsubst $(XSIM_DIR)/%.c,$(XSIM_BUILD)/%.o,$(XSIM_SRCS)) \
+	$(XSIM_BUILD)/string.o
 
 .PHONY: xen-sim xen-sim-clean
 xen-sim: $(XSIM_BIN)
@@ -37,6 +38,10 @@ $(XSIM_BIN): $(XSIM_OBJS) $(XSIM_DIR)/xsim.lds
 
 $(XSIM_BUILD)/%.o: $(XSIM_DIR)/%.c $(XSIM_DIR)/xsim.h $(XSIM_MK) | $(XSIM_BUILD)
 	$(XSIM_CC) $(XSIM_CFLAGS) -c -o $@ $<
+
+# The memory and string routines are the firmware's own.
+$(XSIM_BUILD)/string.o: src/lib/string.c src/lib/string.h $(XSIM_MK) | $(XSIM_BUILD)
+	$(XSIM_CC) $(XSIM_CFLAGS) -Isrc -c -o $@ $<
 
 $(XSIM_BUILD)/entry.o: $(XSIM_DIR)/entry.S $(XSIM_MK) | $(XSIM_BUILD)
 	$(XSIM_CC) -m32 -c -o $@ $<
