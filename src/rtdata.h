@@ -13,12 +13,16 @@
 #define PLATFORM_XEN  2
 
 #define MAX_E820 32
-#define MAX_DISKS 8
+#define MAX_DISKS 16
 #define MAX_CDS 4               /* ATAPI CD drives: INT 13h drive E0h + index */
 #define CD_DRIVE_FIRST 0xE0
 
-#define DISK_ATA   1
+#define DISK_ATA   1           /* legacy IDE, PIO (hw/ata.c) */
 #define DISK_ATAPI 2
+#define DISK_AHCI  3            /* hw/ahci.c */
+#define DISK_VIRTIO_BLK  4      /* hw/virtio-blk.c */
+#define DISK_VIRTIO_SCSI 5      /* hw/virtio-scsi.c */
+#define DISK_NVME  6            /* hw/nvme.c */
 
 /* One drive the runtime serves through INT 13h. */
 struct disk {
@@ -34,6 +38,13 @@ struct disk {
     u64 sectors;
     struct chs phys;            /* geometry the drive reports */
     struct chs lchs;            /* geometry INT 13h reports */
+    /* Drivers other than ATA: their controller and drive state (physical
+     * addresses, reached through lib/flat.h), and the drive's address. */
+    u32 ctrl;                   /* register base or controller state */
+    u32 priv;                   /* per-drive state */
+    u32 lun;                    /* SCSI LUN, NVMe namespace ID */
+    u16 target;                 /* AHCI port, SCSI target */
+    u8 atapi;                   /* packet device (CD) behind a non-ATA driver */
 };
 
 /* One thing INT 19h can boot. */

@@ -380,4 +380,45 @@ rt_block_move:
 	popal
 	retl
 
+/* int flat_enter(void): give GS base 0 and a 4 GiB limit for the drivers
+ * that reach MMIO and high memory from real mode (src/lib/flat.h). The
+ * caller's GDTR is put back; GS's value is restored by rt_exit, and a real
+ * mode segment load keeps the big limit. Returns 0, or -1 (nothing done)
+ * in virtual-8086 or protected mode. */
+	.section .bss.rt_flat, "aw", @nobits
+rt_flat_save:	.skip 6
+	.section .text.rt_entry, "ax"
+	.p2align 3
+rt_flat_gdt:
+	.quad	0
+	.quad	0x00CF93000000FFFF		/* 08h: data, base 0, 4 GiB, accessed */
+rt_flat_gdtr:
+	.word	15
+	.long	rt_flat_gdt + RTSEG * 16
+	.global flat_enter
+flat_enter:
+	smsw	%ax
+	testb	$1, %al
+	jnz	1f
+	pushfl
+	cli
+	sgdtl	rt_flat_save
+	lgdtl	%cs:rt_flat_gdtr
+	movl	%cr0, %eax
+	orb	$1, %al
+	movl	%eax, %cr0
+	movw	$0x08, %ax
+	movw	%ax, %gs
+	movl	%cr0, %eax
+	andb	$0xFE, %al
+	movl	%eax, %cr0
+	xorw	%ax, %ax
+	movw	%ax, %gs
+	lgdtl	rt_flat_save
+	popfl
+	xorl	%eax, %eax
+	retl
+1:	movl	$-1, %eax
+	retl
+
 	.section .note.GNU-stack, "", @progbits

@@ -126,11 +126,38 @@ static void cd_add(struct disk *d, u16 config, const char *model)
     }
 }
 
-void disks_init(void)
+/* Give a hard disk an INT 13h drive number (80h + index) and log it;
+ * 0 when the table is full. */
+u8 disk_add(struct disk *d, const char *who, const char *model)
+{
+    int n = rtdata.disk_count;
+    if (n >= MAX_DISKS) {
+        dprintf(LOG_WARN, "%s: too many disks, %s not served\n", who, model);
+        return 0;
+    }
+    if (!d->blksize)
+        d->blksize = 512;
+    if (d->type != DISK_ATA) {
+        d->translation = CHS_LBA;
+        chs_translate(d->sectors, NULL, CHS_LBA, &d->lchs);
+        d->phys = d->lchs;
+    }
+    dprintf(LOG_INFO, "%s: %s, %u MiB, %llu sectors, chs %u/%u/%u -> %u/%u/%u (%s), "
+            "drive %02xh\n", who, model, (u32)(d->sectors * d->blksize >> 20), d->sectors,
+            d->phys.cyl, d->phys.heads, d->phys.spt, d->lchs.cyl, d->lchs.heads,
+            d->lchs.spt, xlate_name[d->translation], 0x80 + n);
+    if (n < 2)
+        fill_fdpt(n, d);
+    rtdata.disks[n] = *d;
+    rtdata.disk_count = n + 1;
+    bda_set8(BDA_HD_COUNT, n + 1);
+    return 0x80 + n;
+}
+
+static void ata_init(void)
 {
     static const u16 base[2][2] = { { 0x1F0, 0x3F6 }, { 0x170, 0x376 } };
     static u16 ident[256];
-    int nhd = 0;
     if (!CONFIG_ATA)
         return;
     for (int ch = 0; ch < 2; ch++) {
@@ -150,7 +177,7 @@ void disks_init(void)
             d.channel = ch;
             d.pci_bus = 0;
             d.pci_devfn = (1 << 3) | 1;
-            char model[41];
+            char model[50];
             ident_string(ident, 27, 20, model);
             if (d.type == DISK_ATAPI) {
                 /* Packet commands write the task file of both devices on
@@ -158,27 +185,29 @@ void disks_init(void)
                  * the CDs once both positions have been probed. */
                 cd[ncd] = d;
                 cd_config[ncd] = ident[0];
-                memcpy(cd_model[ncd++], model, sizeof(model));
+                memcpy(cd_model[ncd], model, 40);
+                cd_model[ncd++][40] = 0;
                 continue;
             }
             d.translation = cmos_translation(ch * 2 + sl, &d);
             chs_translate(d.sectors, &d.phys, d.translation, &d.lchs);
-            dprintf(LOG_INFO, "ata%d-%d: %s, %u MiB, %llu sectors%s, chs %u/%u/%u -> %u/%u/%u (%s)\n",
-                    ch, sl, model, (u32)(d.sectors >> 11), d.sectors,
-                    d.lba48 ? " (lba48)" : "", d.phys.cyl, d.phys.heads, d.phys.spt,
-                    d.lchs.cyl, d.lchs.heads, d.lchs.spt, xlate_name[d.translation]);
-            if (nhd >= MAX_DISKS) {
-                dprintf(LOG_WARN, "ata%d-%d: too many disks, not served\n", ch, sl);
-                continue;
-            }
-            if (nhd < 2)
-                fill_fdpt(nhd, &d);
-            rtdata.disks[nhd++] = d;
+            char who[8] = "ata0-0";
+            who[3] += ch;
+            who[5] += sl;
+            if (d.lba48)
+                memcpy(model + strlen(model), " (lba48)", 9);
+            disk_add(&d, who, model);
         }
         for (int i = 0; i < ncd; i++)
             cd_add(&cd[i], cd_config[i], cd_model[i]);
     }
-    rtdata.disk_count = nhd;
-    bda_set8(BDA_HD_COUNT, nhd);
+}
+
+void disks_init(void)
+{
+    rtdata.disk_count = 0;
+    bda_set8(BDA_HD_COUNT, 0);
     bda_set8(BDA_HD_CONTROL, 0xC0);
+    ata_init();
+    /* Native PCI storage drivers register their disks after IDE's. */
 }

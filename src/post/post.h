@@ -24,6 +24,11 @@ void bda_init(void);
 void hw_init(void);
 void kbd_init(void);
 void disks_init(void);
+struct disk;
+/* Register a hard disk found by a driver: INT 13h drive 80h + index, a log
+ * line naming it ("who": controller and position). Returns the drive
+ * number, or 0 when the table is full. */
+u8 disk_add(struct disk *d, const char *who, const char *model);
 void platform_init(void);
 void NORETURN boot_start(void);
 /* Boot priority of a device class from the CMOS boot order (lower first). */

@@ -13,6 +13,7 @@
 #include "lib/checksum.h"
 #include "lib/output.h"
 #include "lib/io.h"
+#include "lib/flat.h"
 
 #define DISK_RET_EPARAM 0x01
 #define DISK_RET_NOT_REMOVABLE 0xB2
@@ -56,6 +57,13 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
         return ata_transfer(d, op, lba, count, seg, off, done);
     case DISK_ATAPI:
         return atapi_transfer(d, op, lba, count, seg, off, done);
+    }
+    /* The drivers below reach their registers and rings through a flat
+     * GS (lib/flat.h). */
+    *done = 0;
+    if (flat_enter())
+        return DISK_RET_CTRL_FAIL;
+    switch (d->type) {
     default:
         *done = 0;
         return DISK_RET_EPARAM;
