@@ -34,6 +34,12 @@ rt_in_cs:	.skip 2
 rt_in_flags:	.skip 2
 rt_in_sp:	.skip 2
 rt_in_ss:	.skip 2
+/* Where a fresh entry (caller not on the runtime stack) starts its frame:
+ * 0 means RT_STACK_TOP. While a boot entry vector runs on its own stack,
+ * the INT 19h frames it will return to stay live on the runtime stack, so
+ * rt_call_bev moves this below them. */
+	.global rt_fresh_sp
+rt_fresh_sp:	.skip 2
 
 	.section .text.rt_entry, "ax"
 	.global rt_enter
@@ -67,6 +73,9 @@ rt_enter:			/* caller stack: fn, ip, cs, flags */
 	je	1f
 	movw	%ds, %ax
 	movw	%ax, %ss
+	movzwl	rt_fresh_sp, %esp
+	testw	%sp, %sp
+	jnz	2f
 	movl	$RT_STACK_TOP, %esp
 	jmp	2f
 1:	movzwl	%bp, %esp		/* nested: go on below the caller */
@@ -160,6 +169,7 @@ rt_vec_hw_master:
 rt_jump_boot:
 	cli
 	xorw	%cx, %cx
+	movw	%cx, rt_fresh_sp		/* nothing suspended any more */
 	movw	%cx, %ss
 	movl	$0x7C00, %esp
 	pushl	%eax			/* far target: off (low), seg (high) */
@@ -193,6 +203,9 @@ rt_call_bev:
 	pushw	%fs
 	pushw	%gs
 	cli
+	pushw	rt_fresh_sp
+	movw	%sp, rt_fresh_sp		/* fresh entries go on below */
+	subw	$16, rt_fresh_sp
 	movl	%esp, rt_bev_sp
 	movw	%ss, rt_bev_ss
 	xorw	%cx, %cx
@@ -219,6 +232,7 @@ rt_call_bev:
 	movw	$RTSEG, %ax
 	movw	%ax, %ds
 	lssl	rt_bev_sp, %esp
+	popw	rt_fresh_sp
 	popw	%gs
 	popw	%fs
 	popw	%es
