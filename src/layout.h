@@ -56,7 +56,9 @@
 #define C16_SEG   0x28          /* far target segment */
 #define C16_MODE  0x2A          /* 0 far call, 1 interrupt-style call */
 #define C16_ESP32 0x2C          /* POST's stack pointer while away */
-#define C16_SIZE  0x30
+#define C16_WATCHDOG 0x30       /* timer ticks left before the call is abandoned (0: none) */
+#define C16_ABORTED 0x32        /* set when the watchdog abandoned the call */
+#define C16_SIZE  0x34
 
 /* Default EBDA: 1 KiB just below 640 KiB. */
 #define EBDA_SIZE_KB    1

@@ -122,6 +122,17 @@ c16_real:
 	popw	%ds
 	popfw
 	lretw
+/* The timer's watchdog sends a call that ran out of time here (with its
+ * stack in any state): take the call16 stack again and return to POST. */
+	.global fx_c16_abort
+fx_c16_abort:
+	cli
+	xorw	%ax, %ax
+	movw	%ax, %ss
+	movl	$CALL16_STACK_TOP, %esp
+	movw	$RTSEG, %ax
+	movw	%ax, %ds
+	movb	$1, BOX(C16_ABORTED)
 c16_back:
 	pushfw
 	pushw	%ds

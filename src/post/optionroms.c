@@ -237,6 +237,52 @@ static void guard_check(const struct rom_guard *g, const char *what, bool pnp, b
     }
 }
 
+/* How long a ROM's init or BCV may run (ms, 0 = no limit): Kconfig, or
+ * QEMU -fw_cfg name=opt/kelp/rom-timeout,string=MS. */
+static u32 rom_timeout_ms = CONFIG_ROM_TIMEOUT_MS;
+
+/* What a ROM abandoned half-way may have left pointing into itself. */
+struct rom_undo {
+    u32 ivt[256];
+    u8 pic_master, pic_slave;
+    u16 mem_kb, ebda;
+    u8 disks;
+};
+
+static void undo_save(struct rom_undo *u)
+{
+    memcpy(u->ivt, (void *)0, sizeof(u->ivt));
+    u->pic_master = inb(0x21);
+    u->pic_slave = inb(0xA1);
+    u->mem_kb = bda16(BDA_MEM_KB);
+    u->ebda = bda16(BDA_EBDA_SEG);
+    u->disks = bda8(BDA_HD_COUNT);
+}
+
+static void undo_restore(const struct rom_undo *u)
+{
+    memcpy((void *)0, u->ivt, sizeof(u->ivt));
+    outb(u->pic_master, 0x21);
+    outb(u->pic_slave, 0xA1);
+    bda_set16(BDA_MEM_KB, u->mem_kb);
+    bda_set16(BDA_EBDA_SEG, u->ebda);
+    bda_set8(BDA_HD_COUNT, u->disks);
+}
+
+/* Far-call ROM code under the watchdog; when it does not come back in
+ * time, undo what it did to the IVT, the PIC masks and the BDA. */
+static bool rom_call(u16 seg, u16 off, struct bregs *r, const char *what)
+{
+    static struct rom_undo undo;
+    undo_save(&undo);
+    if (call16_limited(seg, off, r, rom_timeout_ms))
+        return true;
+    undo_restore(&undo);
+    dprintf(LOG_ERR, "rom: %s at %04x:%04x did not return within %u ms; abandoned, "
+            "vectors and BDA restored\n", what, seg, off, rom_timeout_ms);
+    return false;
+}
+
 /* The image is in shadow RAM at rtdata.rom_end: run its init code. */
 static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
 {
@@ -255,7 +301,10 @@ static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
     r.flags = F_IF;
     dprintf(LOG_INFO, "rom: running %s at %04x:0003\n", what, seg);
     u64 t0 = rdtsc();
-    call16(seg, 3, &r);
+    if (!rom_call(seg, 3, &r, what)) {
+        memset((void *)addr, 0, size0);         /* nothing of it stays */
+        return;
+    }
     u32 kcycles = (u32)((rdtsc() - t0) >> 10);
     u32 size = ((struct rom_header *)addr)->size * 512u;
     if (((struct rom_header *)addr)->signature != ROM_SIGNATURE)
@@ -331,6 +380,16 @@ static void policy_init(void)
             rom_policy = POLICY_BOOT;
         else
             dprintf(LOG_WARN, "rom: unknown opt/kelp/rom-policy \"%s\"\n", buf);
+    }
+    if (fwcfg_opt("opt/kelp/rom-timeout", buf, sizeof(buf))) {
+        u32 ms = 0;
+        const char *c = buf;
+        while (*c >= '0' && *c <= '9' && ms < 100000000)
+            ms = ms * 10 + (*c++ - '0');
+        if (*c || c == buf)
+            dprintf(LOG_WARN, "rom: opt/kelp/rom-timeout \"%s\" is not a number of ms\n", buf);
+        else
+            rom_timeout_ms = ms;
     }
     if (post_platform == PLATFORM_QEMU && fwcfg_read_file("bootorder", bootorder, sizeof(bootorder) - 1) < 0)
         bootorder[0] = 0;
@@ -502,7 +561,8 @@ void optionroms_bcv(void)
         r.es = 0xF000;
         r.di = rtdata.pnp_offset;
         r.flags = F_IF;
-        call16(bcvs[i].seg, bcvs[i].off, &r);
+        if (!rom_call(bcvs[i].seg, bcvs[i].off, &r, "BCV"))
+            continue;
         u8 after = bda8(BDA_HD_COUNT);
         dprintf(LOG_INFO, "rom: BCV %04x:%04x connected %d disk(s) (80h-%02xh now)\n",
                 bcvs[i].seg, bcvs[i].off, after - before, 0x80 + after - 1);

@@ -10,6 +10,10 @@ void post_phase(const char *name);
 /* Call real-mode code: far call to seg:off, or an INT through the IVT. */
 void call16(u16 seg, u16 off, struct bregs *r);
 void call16_int(u8 vec, struct bregs *r);
+/* call16() that gives up after ms milliseconds (0: never) if the code
+ * keeps running with interrupts on; false when it was abandoned, and then
+ * r holds nothing useful. */
+bool call16_limited(u16 seg, u16 off, struct bregs *r, u32 ms);
 
 void shadow_unlock(void);
 void shadow_lock(void);

@@ -31,6 +31,14 @@ void handle_08(struct bregs *r)
     struct bregs hook = *r;
     rt_call_int(0x1C, &hook);
     pic_eoi_master();
+    /* POST's watchdog over option ROM code (post/call16.c). */
+    volatile u16 *wd = (volatile u16 *)(RT_C16_BOX + C16_WATCHDOG);
+    if (*wd && !--*wd) {
+        extern char fx_c16_abort[];
+        r->cs = 0xF000;
+        r->ip = (u16)(u32)fx_c16_abort;
+        r->flags &= ~F_IF;
+    }
 }
 
 /* ---- RTC periodic interrupt: INT 15h 83h/86h waits ---- */

@@ -508,3 +508,36 @@ def test_rom_too_big_for_the_window(tmp_path, fw):
     assert disk_report(res)["boot"] == [("ide", "80")]
     if fw == "kelp":
         assert kelp_lines(res, r"rom: .*no room.*00:03\.0"), res.debug
+
+
+# ------------------------------------------------ ROMs that never return
+
+ROM_TIMEOUT = ["-fw_cfg", "name=opt/kelp/rom-timeout,string=300"]
+
+
+def test_rom_init_that_never_returns_is_abandoned(tmp_path):
+    """A legacy ROM whose init hooks INT 13h and 19h, takes 1 KiB of base
+    memory and then spins with interrupts on: after the watchdog's time
+    Kelp puts the vectors and 40:13h back, drops the ROM and boots the
+    disk through its own INT 19h and INT 13h."""
+    res = run("kelp", ROM_TIMEOUT + ["-option-rom", rom("hang")]
+              + ide(disk(tmp_path, "ide", mode=2)), timeout=30)
+    assert ok_status(res), res.debug[-3000:]
+    assert rom_report(res, "hang")["_lines"] == ["hang"], res.debug[-3000:]
+    assert kelp_lines(res, r"rom: genroms/hang\.rom at [0-9a-f]{4}:0003 did not return "
+                      r"within 300 ms; abandoned"), res.debug[-3000:]
+    assert not kelp_lines(res, r"took over INT 19h"), res.debug[-3000:]
+    assert kelp_lines(res, r"^conventional memory: 639 KiB free"), res.debug[-3000:]
+    assert disk_report(res)["boot"] == [("ide", "80")]
+
+
+def test_bcv_that_never_returns_is_abandoned(tmp_path):
+    """A PnP ROM whose BCV hooks INT 13h and spins: the hook is undone and
+    the IDE disk still boots and reads through Kelp's INT 13h."""
+    res = run("kelp", ROM_TIMEOUT + ["-option-rom", rom("hang-bcv")]
+              + ide(disk(tmp_path, "ide", mode=2)), timeout=30)
+    assert ok_status(res), res.debug[-3000:]
+    assert rom_report(res, "hang-bcv")["_lines"] == ["ran seg=" + rom_report(res, "hang-bcv")["seg"], "bcv"], res.debug[-3000:]
+    assert kelp_lines(res, r"rom: BCV at [0-9a-f]{4}:[0-9a-f]{4} did not return within 300 ms"), \
+        res.debug[-3000:]
+    assert disk_report(res)["boot"] == [("ide", "80")]

@@ -16,6 +16,11 @@
  *   PNP_LOOP          two PnP headers with valid BEVs, each naming the
  *                     other as next; the BEVs report and return:
  *                     "TESTROM pnp-loop bev=a" / "bev=b"
+ *   HANG              init reports "hang", hooks INT 13h and INT 19h to
+ *                     itself, takes 1 KiB of base memory, then spins with
+ *                     interrupts on and never returns
+ *   HANG_BCV          init returns; the PnP header's BCV reports "bcv",
+ *                     hooks INT 13h and spins with interrupts on
  */
 #include "testrom.h"
 
@@ -28,7 +33,7 @@
         ROM_HEADER init, 0xfff0, 0
 #elif defined(WITH_PCIR) || defined(PCIR_PAST_IMAGE)
         ROM_HEADER init, pcir, 0
-#elif defined(PNP_BADPTR) || defined(PNP_LOOP)
+#elif defined(PNP_BADPTR) || defined(PNP_LOOP) || defined(HANG_BCV)
         ROM_HEADER init, 0, pnp_a
 #else
         ROM_HEADER init
@@ -49,9 +54,34 @@ bev_a:  TAG
 bev_b:  TAG
         PRINT   "bev=b\n"
         lret
+#elif defined(HANG_BCV)
+        .balign 16
+pnp_a:  PNP_HEADER product=name_h, bcv=bcv_h, type=0x010000
+name_h: .asciz  "Kelp test hanging BCV"
+bcv_h:  TAG
+        PRINT   "bcv\n"
+        xorw    %ax, %ax
+        movw    %ax, %ds
+        movw    $spin, 0x13 * 4
+        movw    %cs, 0x13 * 4 + 2
+        sti
+spin:   jmp     spin
 #endif
 
 init:
+#if defined(HANG)
+        TAG
+        PRINT   "hang\n"
+        xorw    %ax, %ax
+        movw    %ax, %ds
+        movw    $1f, 0x13 * 4
+        movw    %cs, 0x13 * 4 + 2
+        movw    $1f, 0x19 * 4
+        movw    %cs, 0x19 * 4 + 2
+        decw    0x413
+        sti
+1:      jmp     1b
+#endif
         TAG
         PRINT   "ran seg="
         HEX16   %cs

@@ -47,6 +47,8 @@ ROMS_TABLE := \
 	efi-only|bad|-DWITH_PCIR~-DCODE_TYPE=3|--ids~$(ROMS_E1000_IDS) \
 	pnp-badptr|bad|-DPNP_BADPTR|- \
 	pnp-loop|bad|-DPNP_LOOP|- \
+	hang|bad|-DHANG|- \
+	hang-bcv|bad|-DHANG_BCV|- \
 	big|bad|-DWITH_PCIR|--ids~$(ROMS_E1000_IDS)~--blocks~255
 
 ROMS_FIELD = $(filter-out -,$(subst ~, ,$(word $(2),$(subst |, ,$(1)))))
