@@ -98,7 +98,14 @@ struct pmm_pools {
     u32 high_next, high_floor;          /* permanent, in the reserved high zone (top-down) */
 } PACKED;
 
+/* rtdata.resume_magic once POST has prepared an S3 resume (the reset code
+ * checks it at RTSEG:RT_DATA_OFF before trusting the rest). */
+#define RESUME_MAGIC 0x4D52504B         /* "KPRM" */
+
 struct rtdata {
+    u32 resume_magic;           /* first: the reset code reads it by offset */
+    u32 facs;                   /* ACPI FACS (S3 waking vector), 0 = none */
+    u8 pam[7];                  /* i440FX PAM0-6 as POST left them (QEMU) */
     u8 platform;
     u8 disk_count;              /* hard disks: drive 80h + index */
     u8 e820_count;

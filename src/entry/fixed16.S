@@ -22,10 +22,18 @@ fx_reset:
 	movb	$0x8F, %al		/* CMOS index 0Fh with NMI disabled */
 	outb	%al, $0x70
 	inb	$0x71, %al
+	movb	%al, %ah
 	inb	$0x92, %al		/* A20 on through port 92h, never reset */
 	orb	$0x02, %al
 	andb	$0xFE, %al
 	outb	%al, $0x92
+	cmpb	$0xFE, %ah		/* shutdown status FEh: S3 resume */
+	jne	fx_reset_post
+	ljmp	$RTSEG, $rt_resume_check
+	.global fx_reset_post
+fx_reset_post:
+	cli
+	cld
 	lidtl	%cs:idt_null
 	lgdtl	%cs:gdt_desc
 	movl	%cr0, %eax

@@ -8,6 +8,7 @@
  * caller's IRET frame back on the caller's stack and returns. The caller's
  * stack holds at most 14 bytes while this runs. */
 #include "layout.h"
+#define RESUME_MAGIC 0x4D52504B	/* src/rtdata.h */
 
 	.code16
 	.section .text.rt_entry, "ax"
@@ -434,5 +435,72 @@ flat_enter:
 	retl
 1:	movl	$-1, %eax
 	retl
+
+/* Wake-up from S3: memory is intact. Clear the status so that a plain
+ * reset never comes this way, find POST's data in the RW zone (QEMU reset
+ * the PAM registers to ROM: map the shadow RAM back first) and let the
+ * runtime jump to the OS. Anything missing: a normal POST. Until the PAM
+ * registers are set this code runs from the ROM copy of the F-segment. */
+	.global rt_resume_check
+rt_resume_check:
+	movb	$0x8F, %al
+	outb	%al, $0x70
+	xorb	%al, %al
+	outb	%al, $0x71
+	movw	$RTSEG, %ax
+	movw	%ax, %ds
+	cmpl	$RESUME_MAGIC, RT_DATA_OFF
+	je	rt_resume_entry
+	movl	$0x80000000, %eax	/* host bridge 00:00.0 an i440FX? */
+	movw	$0xCF8, %dx
+	outl	%eax, %dx
+	movw	$0xCFC, %dx
+	inl	%dx, %eax
+	cmpl	$0x12378086, %eax
+	jne	1f
+	movl	$0x80000058, %eax	/* PAM0-2 (59h-5Bh): RAM read/write */
+	movw	$0xCF8, %dx
+	outl	%eax, %dx
+	movl	$0x33333300, %eax
+	movw	$0xCFC, %dx
+	inb	%dx, %al		/* keep register 58h */
+	outl	%eax, %dx
+	movl	$0x8000005C, %eax	/* PAM3-6 (5Ch-5Fh) */
+	movw	$0xCF8, %dx
+	outl	%eax, %dx
+	movl	$0x33333333, %eax
+	movw	$0xCFC, %dx
+	outl	%eax, %dx
+	cmpl	$RESUME_MAGIC, RT_DATA_OFF
+	jne	1f
+	jmp	rt_resume_entry
+1:	ljmp	$0xF000, $fx_reset_post
+
+/* S3 resume: the reset code comes here once RTSEG holds POST's data again.
+ * rt_resume() jumps to the OS and returns only when it cannot. */
+	.global rt_resume_entry
+rt_resume_entry:
+	movw	$RTSEG, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	$RT_STACK_TOP, %esp
+	calll	rt_resume
+	ljmp	$0xF000, $fx_reset_post
+
+/* rt_wake(vector in eax): real-mode jump to the ACPI waking vector
+ * (segment = vector >> 4, offset = vector & 0Fh), interrupts off. */
+	.section .bss.rt_wake, "aw", @nobits
+rt_wake_ptr:	.skip 4
+	.section .text.rt_entry, "ax"
+	.global rt_wake
+rt_wake:
+	cli
+	movl	%eax, %edx
+	shrl	$4, %edx
+	andw	$0x0F, %ax
+	movw	%ax, rt_wake_ptr
+	movw	%dx, rt_wake_ptr + 2
+	ljmpw	*rt_wake_ptr
 
 	.section .note.GNU-stack, "", @progbits

@@ -25,6 +25,7 @@ void post_main(void)
     post_t0 = rdtsc();
     platform_init();        /* QEMU or Xen, debug port */
     dprintf(LOG_INFO, "Kelp BIOS (built " BIOS_DATE ")\n");
+    resume_clear();         /* a later reset is a reset, not an S3 wake-up */
     post_phase("shadow");
     shadow_unlock();        /* C0000-FFFFF writable RAM holding our image */
     ivt_init();
@@ -62,5 +63,6 @@ void post_main(void)
     memmap_finalize();
     post_phase("boot");
     shadow_lock();
+    resume_prepare();       /* what an S3 wake-up needs: the FACS, PAM */
     boot_start();
 }

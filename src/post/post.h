@@ -17,6 +17,9 @@ bool call16_limited(u16 seg, u16 off, struct bregs *r, u32 ms);
 
 void shadow_unlock(void);
 void shadow_lock(void);
+/* S3: clear CMOS 0Fh early; record the FACS and PAM state at the end. */
+void resume_clear(void);
+void resume_prepare(void);
 void memmap_init(void);
 void memmap_finalize(void);
 void memmap_reserve(u64 base, u64 length);

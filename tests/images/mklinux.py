@@ -176,6 +176,14 @@ if grep -qw kelp.demo /proc/cmdline; then
     setsid cttyhack sh
 fi
 
+# kelp.s3: suspend to RAM once; the test wakes the machine over QMP.
+if grep -qw kelp.s3 /proc/cmdline; then
+    say "s3 states=$(cat /sys/power/state) mem_sleep=$(cat /sys/power/mem_sleep 2>/dev/null)"
+    echo deep > /sys/power/mem_sleep 2>/dev/null
+    say "s3 suspend"
+    if echo mem > /sys/power/state; then say "s3 resumed"; else say "s3 failed"; fi
+fi
+
 say done
 sync
 # 1. QEMU's isa-debug-exit device: ends QEMU at once with a known status.

@@ -16,7 +16,7 @@ import tempfile
 import time
 
 import harness
-from test_keyboard import LiveQemu
+from harness import LiveQemu
 from test_probe import build_image, firmware_path, mkimage, parse_probe
 
 TEST_DIR = os.path.join(harness.OUT, "test")

@@ -20,7 +20,7 @@ import tempfile
 import pytest
 
 import harness
-from test_keyboard import LiveQemu
+from harness import LiveQemu
 from test_probe import firmware_path, parse_probe
 
 MKISO = os.path.join(harness.ROOT, "tests", "images", "mkiso.py")

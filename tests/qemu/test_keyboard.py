@@ -16,22 +16,16 @@ QEMU runs without -icount here, so guest time follows the host clock while
 the test types; every wait of the test is bounded.
 """
 import functools
-import json
 import os
-import re
-import shutil
-import socket
-import subprocess
 import tempfile
-import time
 
 import pytest
 
 import harness
+from harness import LiveQemu
 from test_probe import IMG, build_image, firmware_path, mkimage, parse_probe
 
 STEP_TIMEOUT = 10       # seconds for any one thing the guest must print
-QMP_TIMEOUT = 10
 
 # (QMP key names pressed together, expected key word)
 PHASE_A = [
@@ -64,115 +58,6 @@ BURST = [
     ("p", "1970"), ("q", "1071"), ("r", "1372"), ("s", "1f73"), ("t", "1474"),
 ]
 RING_KEYS = 15          # a 32-byte ring holds one key less than its 16 slots
-
-
-class LiveQemu:
-    """QEMU running in the background with a QMP socket; the guest's debug
-    log is read while it runs."""
-
-    def __init__(self, bios, args=(), memory="128M", icount=False):
-        self.tmp = tempfile.mkdtemp(prefix="kelp-live-")
-        self.debug_path = os.path.join(self.tmp, "debug.log")
-        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        cmd = [harness.QEMU, "-M", "pc", "-bios", bios, "-m", memory,
-               "-display", "none", "-no-reboot", "-nodefaults",
-               "-chardev", f"file,id=dbg,path={self.debug_path}",
-               "-device", "isa-debugcon,iobase=0x402,chardev=dbg",
-               "-device", f"isa-debug-exit,iobase={harness.EXIT_PORT:#x},iosize=4",
-               "-serial", "none", "-monitor", "none",
-               "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
-        if icount:
-            cmd += ["-icount", "shift=0,sleep=off"]
-        cmd += list(args)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.sock = None
-        self.rfile = None
-
-    def debug(self):
-        try:
-            with open(self.debug_path, "rb") as f:
-                return f.read().decode("latin-1")
-        except FileNotFoundError:
-            return ""
-
-    def wait_for(self, pattern, timeout=STEP_TIMEOUT):
-        """Poll the debug log until the regex matches; the match, or None
-        when QEMU exits or the time is up first."""
-        rx = re.compile(pattern)
-        end = time.monotonic() + timeout
-        while True:
-            m = rx.search(self.debug())
-            if m:
-                return m
-            if self.proc.poll() is not None or time.monotonic() > end:
-                m = rx.search(self.debug())
-                return m
-            time.sleep(0.02)
-
-    def qmp_connect(self):
-        end = time.monotonic() + QMP_TIMEOUT
-        while True:
-            try:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.connect(self.qmp_path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                s.close()
-                if self.proc.poll() is not None or time.monotonic() > end:
-                    raise RuntimeError("QMP socket did not come up")
-                time.sleep(0.05)
-        s.settimeout(QMP_TIMEOUT)
-        self.sock = s
-        self.rfile = s.makefile("r")
-        json.loads(self.rfile.readline())          # greeting
-        self.qmp("qmp_capabilities")
-
-    def qmp(self, command, **arguments):
-        if self.sock is None:
-            self.qmp_connect()
-        msg = {"execute": command}
-        if arguments:
-            msg["arguments"] = arguments
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                raise RuntimeError(f"QMP closed during {command}")
-            reply = json.loads(line)
-            if "error" in reply:
-                raise RuntimeError(f"QMP {command}: {reply['error']}")
-            if "return" in reply:
-                return reply["return"]
-            # asynchronous events are skipped
-
-    def send_key(self, keys, hold_ms=None):
-        args = {"keys": [{"type": "qcode", "data": k} for k in keys]}
-        if hold_ms is not None:
-            args["hold-time"] = hold_ms
-        self.qmp("send-key", **args)
-
-    def key_event(self, key, down):
-        self.qmp("input-send-event", events=[
-            {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": key}}}])
-
-    def finish(self, timeout=STEP_TIMEOUT):
-        """Wait for QEMU to exit; its status, or None if it had to be killed."""
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def close(self):
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
-        shutil.rmtree(self.tmp, True)
 
 
 def keyboard_image():

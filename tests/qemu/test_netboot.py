@@ -41,7 +41,7 @@ import time
 import pytest
 
 import harness
-from test_keyboard import LiveQemu
+from harness import LiveQemu
 
 MKPXE = os.path.join(harness.ROOT, "tests", "images", "mkpxe.py")
 IPXE = "/usr/lib/ipxe/qemu"

@@ -33,7 +33,7 @@ import zlib
 import pytest
 
 import harness
-from test_keyboard import LiveQemu
+from harness import LiveQemu
 
 FIRMWARES = {"kelp": harness.KELP, "seabios": harness.SEABIOS}
 ADAPTERS = {
