@@ -51,6 +51,7 @@ struct disk {
 #define BOOT_HD  1              /* a hard disk (INT 13h drive) */
 #define BOOT_BEV 2              /* an option ROM's bootstrap entry vector */
 #define BOOT_CD  3              /* a CD drive (El Torito); off = drive */
+#define BOOT_FLOPPY 4           /* a diskette drive; off = drive */
 #define MAX_BOOT 128
 struct boot_entry {
     u8 type;

@@ -17,7 +17,7 @@ void cd_emu_stop(void);
  * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
 {
-    printf("Booting from Hard Disk %02x...\n", drive);
+    printf("Booting from %s %02x...\n", drive < 0x80 ? "Floppy" : "Hard Disk", drive);
     struct bregs r;
     memset(&r, 0, sizeof(r));
     r.ax = 0x0201;
@@ -42,7 +42,8 @@ static void boot_disk(u8 drive)
         printf("Boot failed: could not read the boot sector (status %02x)\n", r.ah);
         return;
     }
-    if (peek16(0, 0x7DFE) != 0xAA55) {
+    /* Diskettes from before the signature existed boot without it. */
+    if (drive >= 0x80 && peek16(0, 0x7DFE) != 0xAA55) {
         printf("Boot failed: not a bootable disk\n");
         return;
     }
@@ -80,7 +81,7 @@ static void NORETURN boot_next(void)
         struct boot_entry *b = &rtdata.boot[rtdata.boot_fail_count++];
         /* A CD booted before gave up: its emulated drive goes away. */
         cd_emu_stop();
-        if (b->type == BOOT_HD)
+        if (b->type == BOOT_HD || b->type == BOOT_FLOPPY)
             boot_disk(b->off);
         else if (b->type == BOOT_BEV)
             boot_bev(b);

@@ -49,6 +49,8 @@ static void bootlist_sort(void)
             dprintf(LOG_INFO, "boot %d: hard disk %02xh\n", i + 1, b->off);
         else if (b->type == BOOT_CD)
             dprintf(LOG_INFO, "boot %d: CD-ROM %02xh\n", i + 1, b->off);
+        else if (b->type == BOOT_FLOPPY)
+            dprintf(LOG_INFO, "boot %d: floppy %02xh\n", i + 1, b->off);
         else
             dprintf(LOG_INFO, "boot %d: %s (BEV %04x:%04x)\n", i + 1,
                     b->desc_seg ? (char *)(b->desc_seg * 16 + b->desc_off) : "option ROM",

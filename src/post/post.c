@@ -51,6 +51,7 @@ void post_main(void)
     kbd_init();
     post_phase("disks");
     disks_init();
+    floppy_init();
     post_phase("option ROMs");
     pic_open_irqs();        /* ROMs wait on the timer and keyboard */
     pmm_setup();

@@ -31,6 +31,7 @@ void bda_init(void);
 void hw_init(void);
 void kbd_init(void);
 void disks_init(void);
+void floppy_init(void);
 struct disk;
 /* Register a hard disk found by a driver: INT 13h drive 80h + index, a log
  * line naming it ("who": controller and position). Returns the drive

@@ -320,25 +320,3 @@ void handle_13(struct bregs *r)
         break;
     }
 }
-
-/* INT 40h: diskette services. No diskette controller is served yet, so
- * every drive is absent. */
-void handle_40(struct bregs *r)
-{
-    switch (r->ah) {
-    case 0x15:
-        r->ah = 0x00;           /* no such drive */
-        clear_cf(r);
-        break;
-    default:
-        disk_ret(r, DISK_RET_EPARAM);
-        break;
-    }
-}
-
-/* INT 0Eh: diskette IRQ. */
-void handle_0e(struct bregs *r)
-{
-    bda_set8(BDA_FD_RECAL, bda8(BDA_FD_RECAL) | 0x80);
-    outb(0x20, 0x20);
-}

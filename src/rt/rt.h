@@ -16,6 +16,9 @@ bool wait_start(u32 usec, u16 seg, u16 off);
 void wait_cancel(void);
 void rtc_periodic(bool on);
 
+/* Store an INT 13h status: AH, CF and the BDA status byte of the drive's
+ * kind (rt/disk.c). */
+void disk_ret(struct bregs *r, u8 status);
 /* Disk reads for the boot code (sector at lba of drive to seg:off). */
 int disk_read(u8 drive, u32 lba, u16 count, u16 seg, u16 off);
 #endif

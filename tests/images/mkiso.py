@@ -8,6 +8,7 @@
   cdprobe.iso       a small boot program, no emulation, 8 virtual sectors
   cdprobe-fd.iso    the same program as the boot sector of a 1.44 MB
                     floppy image (floppy emulation)
+  cdprobe-fd.img    that floppy image itself, for a diskette drive
   cdprobe-hd.iso    the same program as the MBR of a small hard disk image
                     (hard disk emulation; 16 heads, 63 sectors per track)
 
@@ -46,6 +47,7 @@ PART_OFFSET = "@@1M"        # the FAT partition of linux-ide.img starts at 1 MiB
 LINUX_ISO = "linux-cd.iso"
 PROBE_ISO = "cdprobe.iso"
 FLOPPY_ISO = "cdprobe-fd.iso"
+FLOPPY_IMG = "cdprobe-fd.img"
 HDD_ISO = "cdprobe-hd.iso"
 
 PROBE_SECTORS = 8           # the program's size in 512-byte sectors
@@ -583,7 +585,7 @@ def build(out):
         die("xorriso is missing (run scripts/deps.sh)")
     image = ensure_linux_image(out)
     stamp = os.path.join(out, ".mkiso.json")
-    isos = [os.path.join(out, n) for n in (LINUX_ISO, PROBE_ISO, FLOPPY_ISO, HDD_ISO)]
+    isos = [os.path.join(out, n) for n in (LINUX_ISO, PROBE_ISO, FLOPPY_ISO, HDD_ISO, FLOPPY_IMG)]
     inputs = {
         "script": sha256_file(os.path.abspath(__file__)),
         "image": sha256_file(image),
@@ -625,6 +627,7 @@ def build(out):
                 f.write(data)
             made.append(os.path.join(tmp, iso))
             mkisofs(made[-1], root, ["-b", name] + args)
+        made.append(os.path.join(tmp, FLOPPY_ISO + ".d", "floppy.img"))
 
         for src, dst in zip(made, isos):
             os.replace(src, dst)

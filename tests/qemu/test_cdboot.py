@@ -29,6 +29,7 @@ LINUX_ISO = os.path.join(IMAGE_DIR, "linux-cd.iso")
 PROBE_ISO = os.path.join(IMAGE_DIR, "cdprobe.iso")
 FLOPPY_ISO = os.path.join(IMAGE_DIR, "cdprobe-fd.iso")
 HDD_ISO = os.path.join(IMAGE_DIR, "cdprobe-hd.iso")
+FLOPPY_IMG = os.path.join(IMAGE_DIR, "cdprobe-fd.img")
 LINUX_DISK = os.path.join(IMAGE_DIR, "linux-ide.img")
 LINUX_TIMEOUT = 150
 PROBE_TIMEOUT = 30
@@ -54,8 +55,9 @@ def hard_disk(path, index=0):
 
 
 def probe(fw, iso, extra=()):
-    """Run the boot program of iso; its PROBE values split into fields."""
-    r = harness.run_qemu(firmware_path(fw), ["-cdrom", iso] + list(extra),
+    """Run the boot program of iso (None: boot from what extra gives); its
+    PROBE values split into fields."""
+    r = harness.run_qemu(firmware_path(fw), (["-cdrom", iso] if iso else []) + list(extra),
                          timeout=PROBE_TIMEOUT)
     values, dups = parse_probe(r.debug)
     tail = "\n".join(r.debug.splitlines()[-20:])
@@ -177,6 +179,24 @@ def test_floppy_emulation(fw, isos):
     assert v["chs"] == ["0", "00", "04", "00000037", "00000038", "00000039", "0000003a"]
     assert v["03"] == ["1", "03"]
     assert v["41"][:2] == ["1", "01"] and v["48"][:2] == ["1", "01"]
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_floppy_image_boots_from_the_diskette_drive(fw, isos):
+    """The floppy-emulation image, this time in a real (QEMU i82078)
+    diskette drive, read-only: the same program boots from drive 00h and
+    reads across tracks through the controller and DMA."""
+    v, tail = probe(fw, None, ["-drive", f"if=floppy,file={FLOPPY_IMG},format=raw,readonly=on"])
+    assert v["dl"] == ["00"], tail
+    assert v["08"][:5] == ["0", "00", "04", "4f12", "0101"], tail
+    if fw == "kelp":
+        # SeaBIOS answers 4B01h for any drive with an empty packet.
+        assert v["4b01"][:2] == ["1", "01"], tail        # not a CD
+        assert v["08"][5:] == ["f000", "efc7"], tail
+        assert int(v["bda"][1], 16) & 0xC1 == 0x01       # one diskette drive
+    assert v["chs"] == ["0", "00", "04", "00000037", "00000038", "00000039", "0000003a"], tail
+    assert v["03"] == ["1", "03"], tail                  # write-protected medium
+    assert v["41"][:2] == ["1", "01"] and v["48"][:2] == ["1", "01"], tail
 
 
 @pytest.mark.parametrize("fw", FIRMWARES)
