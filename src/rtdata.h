@@ -117,6 +117,7 @@ struct rtdata {
     u8 sercon_col;              /* serial console cursor (column) */
     u8 sercon_row;
     u16 boot_fail_count;
+    u16 int13_calls;            /* INT 13h calls that reached Kelp's handler */
     u16 kbd_id;                 /* keyboard ID bytes (INT 16h 0Ah) */
     u32 ebda_kb;
     struct e820_entry e820[MAX_E820];

@@ -51,10 +51,22 @@ void call16_int(u8 vec, struct bregs *r)
 /* The timer interrupt (INT 08h, src/rt/clock.c) counts the ticks down and,
  * at zero, sends the call to fx_c16_abort, which comes back here. A caller
  * that keeps interrupts off or masks the timer cannot be stopped. */
-bool call16_limited(u16 seg, u16 off, struct bregs *r, u32 ms)
+static u16 ms_to_ticks(u32 ms)
 {
     /* One tick is 54.9 ms; the first may come at once. */
     u32 ticks = ms ? (ms * 10 + 548) / 549 + 1 : 0;
-    do_call16(seg, off, 0, r, ticks > 0xFFFF ? 0xFFFF : ticks);
+    return ticks > 0xFFFF ? 0xFFFF : ticks;
+}
+
+bool call16_limited(u16 seg, u16 off, struct bregs *r, u32 ms)
+{
+    do_call16(seg, off, 0, r, ms_to_ticks(ms));
+    return !BOX->aborted;
+}
+
+bool call16_int_limited(u8 vec, struct bregs *r, u32 ms)
+{
+    u32 v = *(volatile u32 *)(vec * 4);
+    do_call16(v >> 16, v & 0xFFFF, 1, r, ms_to_ticks(ms));
     return !BOX->aborted;
 }

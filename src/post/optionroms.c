@@ -167,6 +167,10 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
     return headers > 0;
 }
 
+/* How long a ROM's init or BCV may run (ms, 0 = no limit): Kconfig, or
+ * QEMU -fw_cfg name=opt/kelp/rom-timeout,string=MS. */
+static u32 rom_timeout_ms = CONFIG_ROM_TIMEOUT_MS;
+
 /* What a ROM may not touch while it initialises: the vectors of services
  * that stay Kelp's (a ROM that owns a device may hook 13h, 15h, 18h, 19h,
  * and the VGA ROM 10h), and BDA fields it may only move one way. */
@@ -174,7 +178,7 @@ static const u8 guarded_vectors[] = { 0x08, 0x09, 0x0E, 0x11, 0x12, 0x14, 0x16,
                                       0x17, 0x1A, 0x40, 0x70 };
 struct rom_guard {
     u32 vec[sizeof(guarded_vectors)];
-    u32 vec10, vec18, vec19;
+    u32 vec10, vec13, vec18, vec19;
     u16 mem_kb, ebda;
     u8 disks;
 };
@@ -184,11 +188,35 @@ static void guard_save(struct rom_guard *g)
     for (unsigned i = 0; i < sizeof(guarded_vectors); i++)
         g->vec[i] = *(volatile u32 *)(guarded_vectors[i] * 4);
     g->vec10 = *(volatile u32 *)(0x10 * 4);
+    g->vec13 = *(volatile u32 *)(0x13 * 4);
     g->vec18 = *(volatile u32 *)(0x18 * 4);
     g->vec19 = *(volatile u32 *)(0x19 * 4);
     g->mem_kb = bda16(BDA_MEM_KB);
     g->ebda = bda16(BDA_EBDA_SEG);
     g->disks = bda8(BDA_HD_COUNT);
+}
+
+/* Ask INT 13h, as the ROM left it, about a drive; false when the call
+ * fails or does not come back in time. */
+static bool int13_ask(u8 ah, u8 drive, struct bregs *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->ah = ah;
+    r->dl = drive;
+    r->flags = F_IF;
+    return call16_int_limited(0x13, r, rom_timeout_ms) && !(r->flags & F_CF);
+}
+
+/* A ROM that hooks INT 13h must pass on the drives that are not its own.
+ * Its handler is asked about drive 7Fh, which no disk controller uses
+ * (Kelp sends it to the diskette services): if Kelp's handler never sees
+ * the call, the ROM has cut every other disk off. */
+static bool int13_chains(void)
+{
+    struct bregs r;
+    u16 before = rtdata.int13_calls;
+    int13_ask(0x15, 0x7F, &r);
+    return rtdata.int13_calls != before;
 }
 
 /* Put back what the ROM had no business changing, and say so. */
@@ -218,9 +246,26 @@ static void guard_check(const struct rom_guard *g, const char *what, bool pnp, b
         dprintf(LOG_WARN, "rom: %s hooked INT 18h; undone\n", what);
         *(volatile u32 *)(0x18 * 4) = g->vec18;
     }
+    if (*(volatile u32 *)(0x13 * 4) != g->vec13 && !int13_chains()) {
+        dprintf(LOG_WARN, "rom: %s took INT 13h (%08x) without passing on the drives "
+                "it does not own; restored, 40:75h back from %u to %u\n", what,
+                *(volatile u32 *)(0x13 * 4), bda8(BDA_HD_COUNT), g->disks);
+        *(volatile u32 *)(0x13 * 4) = g->vec13;
+        bda_set8(BDA_HD_COUNT, g->disks);
+    }
     /* Drives may only be added, memory only taken, the EBDA only moved
-     * down together with 40:13h. */
+     * down together with 40:13h. A drive counted in 40:75h must answer. */
     u8 disks = bda8(BDA_HD_COUNT);
+    struct bregs r;
+    for (u8 d = g->disks; d < disks; d++) {
+        if (!int13_ask(0x08, 0x80 + d, &r)) {
+            dprintf(LOG_WARN, "rom: %s set 40:75h to %u, but drive %02xh does not "
+                    "answer; count set to %u\n", what, disks, 0x80 + d, d);
+            bda_set8(BDA_HD_COUNT, d);
+            disks = d;
+            break;
+        }
+    }
     if (disks < g->disks) {
         dprintf(LOG_WARN, "rom: %s lowered the disk count 40:75h to %d; restored\n", what, disks);
         bda_set8(BDA_HD_COUNT, g->disks);
@@ -236,10 +281,6 @@ static void guard_check(const struct rom_guard *g, const char *what, bool pnp, b
                 g->mem_kb - bda16(BDA_MEM_KB));
     }
 }
-
-/* How long a ROM's init or BCV may run (ms, 0 = no limit): Kconfig, or
- * QEMU -fw_cfg name=opt/kelp/rom-timeout,string=MS. */
-static u32 rom_timeout_ms = CONFIG_ROM_TIMEOUT_MS;
 
 /* What a ROM abandoned half-way may have left pointing into itself. */
 struct rom_undo {
@@ -561,8 +602,14 @@ void optionroms_bcv(void)
         r.es = 0xF000;
         r.di = rtdata.pnp_offset;
         r.flags = F_IF;
+        struct rom_guard g;
+        guard_save(&g);
         if (!rom_call(bcvs[i].seg, bcvs[i].off, &r, "BCV"))
             continue;
+        char what[16] = "BCV ";
+        for (int k = 0; k < 4; k++)
+            what[4 + k] = "0123456789abcdef"[(bcvs[i].seg >> (12 - 4 * k)) & 15];
+        guard_check(&g, what, true, false);
         u8 after = bda8(BDA_HD_COUNT);
         dprintf(LOG_INFO, "rom: BCV %04x:%04x connected %d disk(s) (80h-%02xh now)\n",
                 bcvs[i].seg, bcvs[i].off, after - before, 0x80 + after - 1);

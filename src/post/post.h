@@ -14,6 +14,7 @@ void call16_int(u8 vec, struct bregs *r);
  * keeps running with interrupts on; false when it was abandoned, and then
  * r holds nothing useful. */
 bool call16_limited(u16 seg, u16 off, struct bregs *r, u32 ms);
+bool call16_int_limited(u8 vec, struct bregs *r, u32 ms);
 
 void shadow_unlock(void);
 void shadow_lock(void);

@@ -205,6 +205,7 @@ static void ext_params(struct bregs *r, struct disk *d)
 
 void handle_13(struct bregs *r)
 {
+    rtdata.int13_calls++;
     u8 dl = r->dl;
     if (r->ah == 0x4B || r->ah == 0x4D) {
         cd_13_eltorito(r);

@@ -541,3 +541,33 @@ def test_bcv_that_never_returns_is_abandoned(tmp_path):
     assert kelp_lines(res, r"rom: BCV at [0-9a-f]{4}:[0-9a-f]{4} did not return within 300 ms"), \
         res.debug[-3000:]
     assert disk_report(res)["boot"] == [("ide", "80")]
+
+
+# ------------------------------------------- ROMs that break what Kelp owns
+
+def test_rom_that_cuts_off_int13_and_int16_and_scribbles_on_the_bda(tmp_path):
+    """A legacy ROM replaces INT 13h and INT 16h with handlers that fail
+    every call and never chain, and writes 20h into 40:75h. Kelp finds out
+    (INT 16h is a vector it keeps; an INT 13h call for drive 7Fh never
+    reaches Kelp's handler; drive 81h does not answer), says so, undoes all
+    three and boots the IDE disk, whose program reads through INT 13h."""
+    res = run("kelp", ["-option-rom", rom("scribble")] + ide(disk(tmp_path, "ide")))
+    assert ok_status(res), res.debug[-3000:]
+    assert rom_report(res, "scribble")["_lines"] == ["scribble"], res.debug[-3000:]
+    what = r"rom: genroms/scribble\.rom"
+    assert kelp_lines(res, what + r" replaced INT 16h \([0-9a-f]{8}\); restored"), res.debug[-3000:]
+    assert kelp_lines(res, what + r" took INT 13h \([0-9a-f]{8}\) without passing on the "
+                      r"drives it does not own; restored, 40:75h back from 32 to 1"), \
+        res.debug[-3000:]
+    rep = disk_report(res)
+    assert rep["boot"] == [("ide", "80")] and rep["drives"] == 1, rep
+    check_drive(rep, "80", "ide", romtool.DEFAULT_SECTORS)
+
+
+def test_rom_disk_that_answers_is_kept(tmp_path):
+    """The RAM disk ROM hooks INT 13h the right way (it chains) and serves
+    the drive it adds to 40:75h: the checks above leave both alone."""
+    res = run("kelp", ["-option-rom", rom("ramdisk")] + ide(disk(tmp_path, "ide", mode=2)))
+    assert ok_status(res), res.debug[-3000:]
+    assert not kelp_lines(res, r"does not answer|without passing on"), res.debug[-3000:]
+    assert kelp_lines(res, r"rom: genroms/ramdisk\.rom added 1 disk"), res.debug[-3000:]

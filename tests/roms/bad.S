@@ -19,6 +19,9 @@
  *   HANG              init reports "hang", hooks INT 13h and INT 19h to
  *                     itself, takes 1 KiB of base memory, then spins with
  *                     interrupts on and never returns
+ *   SCRIBBLE          init points INT 13h and INT 16h at handlers of
+ *                     its own that fail every call without chaining, and
+ *                     writes 20h into the BDA's disk count at 40:75h
  *   HANG_BCV          init returns; the PnP header's BCV reports "bcv",
  *                     hooks INT 13h and spins with interrupts on
  */
@@ -69,6 +72,27 @@ spin:   jmp     spin
 #endif
 
 init:
+#if defined(SCRIBBLE)
+        TAG
+        PRINT   "scribble\n"
+        pushw   %ds
+        xorw    %ax, %ax
+        movw    %ax, %ds
+        movw    $no_service, 0x13 * 4
+        movw    %cs, 0x13 * 4 + 2
+        movw    $no_service, 0x16 * 4
+        movw    %cs, 0x16 * 4 + 2
+        movb    $0x20, 0x475
+        popw    %ds
+        lret
+no_service:
+        movb    $0x01, %ah
+        pushw   %bp
+        movw    %sp, %bp
+        orb     $1, 6(%bp)              /* CF in the caller's flags */
+        popw    %bp
+        iret
+#endif
 #if defined(HANG)
         TAG
         PRINT   "hang\n"

@@ -48,6 +48,7 @@ ROMS_TABLE := \
 	pnp-badptr|bad|-DPNP_BADPTR|- \
 	pnp-loop|bad|-DPNP_LOOP|- \
 	hang|bad|-DHANG|- \
+	scribble|bad|-DSCRIBBLE|- \
 	hang-bcv|bad|-DHANG_BCV|- \
 	big|bad|-DWITH_PCIR|--ids~$(ROMS_E1000_IDS)~--blocks~255
 
