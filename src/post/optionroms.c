@@ -441,16 +441,42 @@ static void policy_init(void)
 
 /* Should this device's ROM run? A per-device fw_cfg option
  * (opt/kelp/rom/BB:DD.F = on|off) wins over the policy. */
-static bool rom_wanted(const struct pci_device *d, bool vga)
+/* The per-device option opt/kelp/rom/BB:DD.F: 1 on, 0 off, 2 prefer (run
+ * it instead of a native driver), -1 absent or not understood. */
+static int rom_option(const struct pci_device *d)
 {
     char name[32], buf[8];
     snprintf(name, sizeof(name), "opt/kelp/rom/%02x:%02x.%x", d->bdf >> 8, (d->bdf >> 3) & 31,
              d->bdf & 7);
-    if (fwcfg_opt(name, buf, sizeof(buf))) {
-        if (!strcmp(buf, "off") || !strcmp(buf, "on"))
-            return buf[1] == 'n';
-        dprintf(LOG_WARN, "rom: %s: expected on or off\n", name);
+    if (!fwcfg_opt(name, buf, sizeof(buf)))
+        return -1;
+    if (!strcmp(buf, "on"))
+        return 1;
+    if (!strcmp(buf, "off"))
+        return 0;
+    if (!strcmp(buf, "prefer"))
+        return 2;
+    dprintf(LOG_WARN, "rom: %s: expected on, off or prefer\n", name);
+    return -1;
+}
+
+bool pci_claim_native(struct pci_device *d, const char *who)
+{
+    int opt = rom_option(d);
+    bool prefer = opt == 2 || (opt < 0 && CONFIG_ROM_OVER_NATIVE);
+    if (prefer && d->rom_size) {
+        dprintf(LOG_INFO, "%s: its option ROM is preferred; not driven by Kelp\n", who);
+        return false;
     }
+    d->native = 1;
+    return true;
+}
+
+static bool rom_wanted(const struct pci_device *d, bool vga)
+{
+    int opt = rom_option(d);
+    if (opt >= 0)
+        return opt != 0;
     if (vga || rom_policy == POLICY_ALL)
         return true;
     if (rom_policy == POLICY_BOOT)
@@ -463,6 +489,11 @@ static bool run_pci_rom(struct pci_device *d)
 {
     if (!d->rom_base || !d->rom_size)
         return false;
+    if (d->native) {
+        dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x: served by Kelp's own driver; ROM not "
+                "run\n", d->bdf >> 8, (d->bdf >> 3) & 31, d->bdf & 7, d->vendor, d->device);
+        return false;
+    }
     if (!rom_wanted(d, d->class == PCI_CLASS_DISPLAY_VGA)) {
         dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x: ROM not run (policy)\n", d->bdf >> 8,
                 (d->bdf >> 3) & 31, d->bdf & 7, d->vendor, d->device);

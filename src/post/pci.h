@@ -17,11 +17,18 @@ struct pci_device {
     s16 parent;             /* index of the bridge above, -1 on bus 0 */
     u32 rom_base;           /* assigned ROM BAR address (disabled), 0 = none */
     u32 rom_size;
+    u8 native;              /* a Kelp driver serves it: its ROM does not run */
 };
 
 extern struct pci_device pci_devices[PCI_MAX_DEVICES];
 extern int pci_count;
 extern u8 pci_last_bus;
+
+/* A native driver asks before it drives a device: false when the user
+ * prefers the device's own option ROM (opt/kelp/rom/BB:DD.F = prefer, or
+ * CONFIG_ROM_OVER_NATIVE) and the device has one; otherwise the device is
+ * marked native and its ROM will not run, so never both drive a disk. */
+bool pci_claim_native(struct pci_device *d, const char *who);
 
 /* Link (0-3 = PIRQA-D) a device's pin reaches at the PIIX router. */
 int pci_link_of(const struct pci_device *d, u8 pin);
