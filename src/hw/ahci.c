@@ -16,6 +16,11 @@ static u32 port_regs(const struct disk *d)
     return d->ctrl + AHCI_PORT(d->target);
 }
 
+static u32 bounce_buf(const struct disk *d)
+{
+    return flat_rd32(d->priv + AHCI_MEM_BOUNCE_AT);
+}
+
 bool ahci_wait(u32 reg, u32 mask, u32 val, u32 ms)
 {
     struct timeout t;
@@ -151,6 +156,13 @@ int ahci_exec(struct disk *d, const u8 *cdb, bool write, int nprd, u32 ms)
     return ret;
 }
 
+/* Copy between the bounce buffer and a caller's buffer (physical). */
+static void phys_copy(u32 dst, u32 src, u32 n)
+{
+    while (n--)
+        flat_wr8(dst++, flat_rd8(src++));
+}
+
 /* One DMA command of n sectors at lba to/from the even address buf. */
 static int rw_sectors(struct disk *d, bool write, u64 lba, u32 n, u32 buf)
 {
@@ -175,7 +187,7 @@ int ahci_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, 
     if (lba + count > d->sectors || lba + count < lba)
         return DISK_RET_PARAM;
     u32 buf = seg_phys(seg, off);
-    u32 bounce = d->priv + AHCI_MEM_BOUNCE;
+    u32 bounce = bounce_buf(d);
     bool write = op == ATA_OP_WRITE;
     /* One PRDT entry per command (4 MiB); a 28-bit command moves at most
      * 256 sectors; a buffer at an odd address, which DMA cannot reach,
@@ -193,12 +205,10 @@ int ahci_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, 
             ret = ahci_exec(d, NULL, false, 0, AHCI_CMD_MS);
         } else if (buf & 1) {
             if (write)
-                for (u32 i = 0; i < n * 512; i++)
-                    flat_wr8(bounce + i, flat_rd8(buf + i));
+                phys_copy(bounce, buf, n * 512);
             ret = rw_sectors(d, write, lba, n, bounce);
             if (!ret && !write)
-                for (u32 i = 0; i < n * 512; i++)
-                    flat_wr8(buf + i, flat_rd8(bounce + i));
+                phys_copy(buf, bounce, n * 512);
         } else {
             ret = rw_sectors(d, write, lba, n, buf);
         }
@@ -217,7 +227,7 @@ int ahci_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, 
  * bounce buffer (several entries may point at it). */
 static int packet_dma(struct disk *d, const u8 *cdb, u32 buf, u32 skip, u32 len, u32 *got)
 {
-    u32 bounce = d->priv + AHCI_MEM_BOUNCE;
+    u32 bounce = bounce_buf(d);
     u32 tail = (ATAPI_BLOCK - (skip + len) % ATAPI_BLOCK) % ATAPI_BLOCK;
     const u32 part_addr[3] = { bounce, buf, bounce };
     const u32 part_len[3] = { skip, len, tail };
@@ -266,7 +276,7 @@ int ahci_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off, u32 skip, u32 l
     memcpy(one, cdb, sizeof(one));
     u32 lba = be32(cdb + 2), first = skip / ATAPI_BLOCK;
     u32 last = (skip + len - 1) / ATAPI_BLOCK;
-    u32 bounce = d->priv + AHCI_MEM_BOUNCE;
+    u32 bounce = bounce_buf(d);
     if (cdb[0] != CDB_READ10 && last != 0)
         return DISK_RET_PARAM;
     for (u32 b = first; b <= last; b++) {
@@ -286,8 +296,7 @@ int ahci_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off, u32 skip, u32 l
             return ret;
         if (moved < from + n)
             return DISK_RET_CTRL_FAIL;
-        for (u32 i = 0; i < n; i++)
-            flat_wr8(buf + *got + i, flat_rd8(bounce + from + i));
+        phys_copy(buf + *got, bounce + from, n);
         *got += n;
     }
     return DISK_RET_OK;

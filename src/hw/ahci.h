@@ -10,16 +10,22 @@
 #define KELP_AHCI_H
 #include "rtdata.h"
 
-/* The memory POST gives each port with a drive, from the high zone:
- * one 4 KiB block, 1 KiB aligned. */
-#define AHCI_MEM_CLB     0x000      /* command list (32 headers, 1 KiB) */
-#define AHCI_MEM_FIS     0x400      /* received FIS area (256 bytes) */
-#define AHCI_MEM_CT      0x500      /* slot 0's command table, 128 B aligned */
+/* The memory POST gives each port with a drive, from the high zone (the
+ * high zone is small: QEMU keeps -initrd out of only its top 160 KiB).
+ * The command list must be 1 KiB aligned and spans 1 KiB, but only slot
+ * 0 is ever issued and an HBA reads no other header, so the FIS area and
+ * the command table live in the unused slots. */
+#define AHCI_MEM_CLB     0x000      /* command list: slot 0's header */
+#define AHCI_MEM_BOUNCE_AT 0x020    /* u32: the controller's bounce buffer */
+#define AHCI_MEM_FIS     0x100      /* received FIS area, 256 B aligned */
+#define AHCI_MEM_CT      0x200      /* slot 0's command table, 128 B aligned */
 #define AHCI_MEM_PRDS    8          /* PRDT entries in it */
-#define AHCI_MEM_BOUNCE  0x800      /* data of buffers at odd addresses */
-#define AHCI_BOUNCE_SIZE 0x800
-#define AHCI_MEM_SIZE    0x1000
+#define AHCI_MEM_SIZE    0x300
 #define AHCI_MEM_ALIGN   0x400
+/* One per controller (its ports take turns): data for buffers at odd
+ * addresses, which DMA cannot reach, and the bytes a packet command
+ * delivers around what the caller asked for. */
+#define AHCI_BOUNCE_SIZE 0x800
 
 #define AHCI_CMD_MS      5000       /* longest wait for a command */
 

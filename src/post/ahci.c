@@ -49,8 +49,10 @@ static bool parse_identify(struct disk *d, const u16 *id, const char *who)
     return true;
 }
 
-/* Start one port with a drive on it and register the drive. */
-static void port_init(const struct pci_device *pd, int ctl, u32 abar, int port, bool spin_up)
+/* Start one port with a drive on it and register the drive; *bounce is
+ * the controller's bounce buffer, allocated with its first drive. */
+static void port_init(const struct pci_device *pd, int ctl, u32 abar, int port, bool spin_up,
+                      u32 *bounce)
 {
     u32 p = abar + AHCI_PORT(port);
     char who[16];
@@ -71,9 +73,12 @@ static void port_init(const struct pci_device *pd, int ctl, u32 abar, int port, 
                 flat_rd32(p + AHCI_PxCMD));
         return;
     }
+    if (!*bounce)
+        *bounce = (u32)high_alloc(AHCI_BOUNCE_SIZE, 16);
     u32 mem = (u32)high_alloc(AHCI_MEM_SIZE, AHCI_MEM_ALIGN);
-    if (!mem)
+    if (!mem || !*bounce)
         return;
+    flat_wr32(mem + AHCI_MEM_BOUNCE_AT, *bounce);
     flat_wr32(p + AHCI_PxCLB, mem + AHCI_MEM_CLB);
     flat_wr32(p + AHCI_PxCLBU, 0);
     flat_wr32(p + AHCI_PxFB, mem + AHCI_MEM_FIS);
@@ -112,13 +117,13 @@ static void port_init(const struct pci_device *pd, int ctl, u32 abar, int port, 
 
     static u16 ident[256];
     ahci_fis(&d, d.atapi ? ATA_CMD_IDENTIFY_PACKET : ATA_CMD_IDENTIFY, 0, 0, 0);
-    ahci_prd(&d, 0, mem + AHCI_MEM_BOUNCE, sizeof(ident));
+    ahci_prd(&d, 0, *bounce, sizeof(ident));
     int ret = ahci_exec(&d, NULL, false, 1, AHCI_CMD_MS);
     if (ret) {
         dprintf(LOG_WARN, "%s: IDENTIFY failed (status %02x), skipped\n", who, ret);
         return;
     }
-    flat_copy_in(ident, mem + AHCI_MEM_BOUNCE, sizeof(ident));
+    flat_copy_in(ident, *bounce, sizeof(ident));
     char model[50];
     ident_string(ident, 27, 20, model);
     if (d.atapi) {
@@ -159,6 +164,7 @@ static void controller_init(const struct pci_device *pd, int ctl)
 
     /* With staggered spin-up the drives wait for PxCMD.SUD. */
     bool spin_up = cap & AHCI_CAP_SSS;
+    u32 bounce = 0;
     for (int port = 0; port < AHCI_MAX_PORTS; port++) {
         u32 p = abar + AHCI_PORT(port);
         if ((pi >> port) & 1 && spin_up)
@@ -167,7 +173,7 @@ static void controller_init(const struct pci_device *pd, int ctl)
     }
     for (int port = 0; port < AHCI_MAX_PORTS; port++)
         if ((pi >> port) & 1)
-            port_init(pd, ctl, abar, port, spin_up);
+            port_init(pd, ctl, abar, port, spin_up, &bounce);
 }
 
 void ahci_init(void)

@@ -11,7 +11,10 @@ driver:
 - the disk I/O probe (tests/payloads/diskio.c) writes and reads with
   buffers across 64 KiB and at odd addresses; blkdebug makes two sectors
   fail, and what INT 13h reported is checked against the image file;
-- the El Torito images of tests/images/mkiso.py boot from an AHCI CD drive.
+- the El Torito images of tests/images/mkiso.py boot from an AHCI CD drive,
+  and an empty one is skipped;
+- with an IDE disk and six AHCI drives the drive numbers follow IDE and
+  port order, and the driver's memory leaves room for QEMU's -initrd.
 """
 import functools
 import os
@@ -26,6 +29,7 @@ import harness
 import test_linux
 import test_probe
 from test_cdboot import isos, LINUX_ISO, PROBE_ISO, FLOPPY_ISO  # noqa: F401 (fixture)
+from test_keyboard import LiveQemu
 from test_linux import linux_image  # noqa: F401  (the disk image fixture)
 from test_probe import firmware_path, parse_probe, mkimage
 
@@ -287,3 +291,45 @@ def test_cd_floppy_emulation(isos):
     v = cd_probe(FLOPPY_ISO)
     assert v["dl"] == ["00"]
     assert v["chs"] == ["0", "00", "04", "00000037", "00000038", "00000039", "0000003a"]
+
+
+def test_empty_cd_drive_is_skipped(isos):
+    q = LiveQemu(firmware_path("kelp"), ["-device", f"ahci,id=ahci,addr={AHCI_ADDR}",
+                                         "-drive", "if=none,id=cd,media=cdrom",
+                                         "-device", "ide-cd,drive=cd,bus=ahci.1"])
+    try:
+        m = q.wait_for(r"No bootable device", PROBE_TIMEOUT)
+        debug = q.debug()
+    finally:
+        q.close()
+    assert m, f"Kelp did not give up:\n{tail(debug)}"
+    assert "ahci0-p1: ATAPI QEMU DVD-ROM, CD-ROM e0h, no medium (status 31)" in debug, \
+        tail(debug)
+
+
+# ------------------------------------------------------------ a full controller
+
+def test_full_controller_after_ide(isos):
+    """An IDE disk and six AHCI drives: IDE's disk stays 80h, the AHCI disks
+    follow in port order, the CD gets E0h, and the ports' memory keeps the
+    high zone within the top 160 KiB of RAM, which QEMU keeps free of
+    -initrd."""
+    test_probe.build_image()
+    boot = os.path.join(harness.OUT, "test", "boot-second.img")
+    args = ["-drive", f"file={boot},format=raw,if=ide,snapshot=on",
+            "-device", f"ahci,id=ahci,addr={AHCI_ADDR}"]
+    for port in range(5):
+        args += ["-drive", f"if=none,id=d{port},file={test_probe.IMG},format=raw,snapshot=on",
+                 "-device", f"ide-hd,drive=d{port},bus=ahci.{port}"]
+    args += ["-drive", f"if=none,id=cd,file={PROBE_ISO},format=raw,media=cdrom,readonly=on",
+             "-device", "ide-cd,drive=cd,bus=ahci.5"]
+    r = harness.run_qemu(firmware_path("kelp"), args, timeout=PROBE_TIMEOUT)
+    values, _ = parse_probe(r.debug)
+    assert values.get("boot.second.readback") == "1", tail(r.debug)
+    assert re.search(r"^ata0-0: .* drive 80h$", r.debug, re.M), tail(r.debug)
+    for port in range(5):
+        assert re.search(rf"^ahci0-p{port}: QEMU HARDDISK .* drive {0x81 + port:02x}h$",
+                         r.debug, re.M), tail(r.debug)
+    assert "ahci0-p5: ATAPI QEMU DVD-ROM, CD-ROM e0h" in r.debug
+    m = re.search(r"^alloc: (\d+) KiB of tables at the top of RAM", r.debug, re.M)
+    assert m and int(m.group(1)) <= 160, m and m.group(0)
