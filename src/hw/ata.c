@@ -344,7 +344,7 @@ static int ide_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
 static int atapi_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
                         u32 skip, u32 len, u32 *got)
 {
-    if (d->type == DISK_AHCI)
+    if (CONFIG_AHCI && d->type == DISK_AHCI)
         return ahci_packet(d, cdb, seg, off, skip, len, got);
     return ide_packet(d, cdb, seg, off, skip, len, got);
 }

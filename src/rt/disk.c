@@ -66,7 +66,9 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
         return DISK_RET_CTRL_FAIL;
     switch (d->type) {
     case DISK_AHCI:
-        return ahci_transfer(d, op, lba, count, seg, off, done);
+        if (CONFIG_AHCI)
+            return ahci_transfer(d, op, lba, count, seg, off, done);
+        /* fall through */
     default:
         *done = 0;
         return DISK_RET_EPARAM;
