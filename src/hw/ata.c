@@ -1,4 +1,5 @@
 #include "hw/ata.h"
+#include "hw/ahci.h"
 #include "hw/timer.h"
 #include "lib/io.h"
 #include "lib/far.h"
@@ -248,6 +249,11 @@ static const u8 sense_status[16] = {
     [0x8 ... 0xF] = DISK_RET_CTRL_FAIL,
 };
 
+int atapi_error_status(u8 error)
+{
+    return sense_status[error >> 4];
+}
+
 /* Wait for BSY to drop. A failed command comes back as its INT 13h status;
  * otherwise 0, with the status register in *status. */
 static int atapi_wait(struct disk *d, u8 *status)
@@ -257,7 +263,7 @@ static int atapi_wait(struct disk *d, u8 *status)
     if (st < 0)
         return DISK_RET_TIMEOUT;
     if (st & ATA_ST_ERR)
-        return sense_status[inb(d->iobase + ATA_ERROR) >> 4];
+        return atapi_error_status(inb(d->iobase + ATA_ERROR));
     *status = st;
     return DISK_RET_OK;
 }
@@ -272,8 +278,8 @@ static void pio_drain(u16 port, u32 words)
  * says in the byte count registers how much it carries; the first skip
  * bytes are dropped, the next len bytes go to seg:off, anything after
  * that is dropped too. */
-static int atapi_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
-                        u32 skip, u32 len, u32 *got)
+static int ide_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
+                      u32 skip, u32 len, u32 *got)
 {
     u16 io = d->iobase;
     u32 end = skip + len, seen = 0;
@@ -332,6 +338,15 @@ static int atapi_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
             words -= n;
         }
     }
+}
+
+/* A packet command through the drive's transport. */
+static int atapi_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
+                        u32 skip, u32 len, u32 *got)
+{
+    if (CONFIG_AHCI && d->type == DISK_AHCI)
+        return ahci_packet(d, cdb, seg, off, skip, len, got);
+    return ide_packet(d, cdb, seg, off, skip, len, got);
 }
 
 static void cdb_be32(u8 *p, u32 v)

@@ -23,10 +23,19 @@
 #define ATA_ST_DRDY 0x40
 #define ATA_ST_BSY  0x80
 
+/* Error register bits of a failed ATA command. */
+#define ATA_ER_ABRT 0x04
+#define ATA_ER_IDNF 0x10
+#define ATA_ER_UNC  0x40
+
 #define ATA_CMD_READ       0x20
 #define ATA_CMD_READ_EXT   0x24
 #define ATA_CMD_WRITE      0x30
 #define ATA_CMD_WRITE_EXT  0x34
+#define ATA_CMD_READ_DMA      0xC8
+#define ATA_CMD_READ_DMA_EXT  0x25
+#define ATA_CMD_WRITE_DMA     0xCA
+#define ATA_CMD_WRITE_DMA_EXT 0x35
 #define ATA_CMD_VERIFY     0x40
 #define ATA_CMD_VERIFY_EXT 0x42
 #define ATA_CMD_FLUSH      0xE7
@@ -62,10 +71,13 @@ int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident);
 /* Soft-reset a channel; 0 when it came out of reset. */
 int ata_reset(u16 iobase, u16 ctlbase);
 
-/* ATAPI (PACKET command, PIO data-in, 2048-byte blocks). Every call returns
- * a DISK_RET_ status; a failed command's sense key is mapped to the
- * closest INT 13h status. */
+/* ATAPI (PACKET command, 2048-byte blocks): PIO data-in on an IDE channel,
+ * DMA on an AHCI port (hw/ahci.c); the calls below go to the drive's
+ * transport by d->type. Every call returns a DISK_RET_ status; a failed
+ * command's sense key is mapped to the closest INT 13h status. */
 #define ATAPI_BLOCK 2048
+/* INT 13h status for the error register of a failed packet command. */
+int atapi_error_status(u8 error);
 /* Wait (bounded) until the drive reports ready, then store its block count
  * in d->sectors. DISK_RET_NO_MEDIA when it says it has no medium. */
 int atapi_ready(struct disk *d);

@@ -14,7 +14,7 @@ extern u8 post_platform;
 
 static const char *const xlate_name[] = { [CHS_NONE] = "none", [CHS_LARGE] = "large", [CHS_RECHS] = "r-echs", [CHS_LBA] = "lba" };
 
-static void ident_string(const u16 *id, int first, int words, char *out)
+void ident_string(const u16 *id, int first, int words, char *out)
 {
     for (int i = 0; i < words; i++) {
         out[2 * i] = id[first + i] >> 8;
@@ -59,7 +59,7 @@ static int cmos_translation(int pos, const struct disk *d)
 
 /* Read the El Torito boot record and catalog of a CD drive; the runtime
  * boots from what is stored in cb. */
-static void cd_find_boot_image(struct disk *d, struct cd_boot *cb)
+static void cd_find_boot_image(struct disk *d, const char *who, struct cd_boot *cb)
 {
     u8 buf[CD_BLOCK_SIZE];
     u32 got;
@@ -76,27 +76,24 @@ static void cd_find_boot_image(struct disk *d, struct cd_boot *cb)
     cb->read_status = ret;
     const struct eltorito_image *im = &cb->image;
     if (ret)
-        dprintf(LOG_INFO, "ata%d-%d: cannot read the disc (status %02x)\n",
-                d->channel, d->slave, ret);
+        dprintf(LOG_INFO, "%s: cannot read the disc (status %02x)\n", who, ret);
     else if (cb->error)
-        dprintf(LOG_INFO, "ata%d-%d: no El Torito boot image (error %d)\n",
-                d->channel, d->slave, cb->error);
+        dprintf(LOG_INFO, "%s: no El Torito boot image (error %d)\n", who, cb->error);
     else
-        dprintf(LOG_INFO, "ata%d-%d: El Torito catalog at %u: media %u, %u sectors at %u "
-                "to %04x:0000%s\n", d->channel, d->slave, cb->catalog_lba, im->media,
+        dprintf(LOG_INFO, "%s: El Torito catalog at %u: media %u, %u sectors at %u "
+                "to %04x:0000%s\n", who, cb->catalog_lba, im->media,
                 im->count, im->lba, im->load_seg, im->from_section ? " (section entry)" : "");
 }
 
 /* An ATAPI drive: CD-ROMs get a drive number from E0h and a boot entry. */
-static void cd_add(struct disk *d, u16 config, const char *model)
+void cd_add(struct disk *d, const char *who, u16 config, const char *model)
 {
-    int ch = d->channel, sl = d->slave;
     if (((config >> 8) & 0x1F) != 0x05) {
-        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s (not a CD-ROM), not served\n", ch, sl, model);
+        dprintf(LOG_INFO, "%s: ATAPI %s (not a CD-ROM), not served\n", who, model);
         return;
     }
     if (rtdata.cd_count >= MAX_CDS) {
-        dprintf(LOG_WARN, "ata%d-%d: too many CD drives, not served\n", ch, sl);
+        dprintf(LOG_WARN, "%s: too many CD drives, not served\n", who);
         return;
     }
     int n = rtdata.cd_count++;
@@ -108,13 +105,12 @@ static void cd_add(struct disk *d, u16 config, const char *model)
          * disc put in later can still be read. */
         d->sectors = 0xFFFFFFFF;
         cb->read_status = ret;
-        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s, CD-ROM %02xh, %s (status %02x)\n", ch, sl,
-                model, CD_DRIVE_FIRST + n, ret == DISK_RET_NO_MEDIA ? "no medium" : "not ready",
-                ret);
+        dprintf(LOG_INFO, "%s: ATAPI %s, CD-ROM %02xh, %s (status %02x)\n", who, model,
+                CD_DRIVE_FIRST + n, ret == DISK_RET_NO_MEDIA ? "no medium" : "not ready", ret);
     } else {
-        dprintf(LOG_INFO, "ata%d-%d: ATAPI %s, CD-ROM %02xh, %u blocks of 2048 bytes\n",
-                ch, sl, model, CD_DRIVE_FIRST + n, (u32)d->sectors);
-        cd_find_boot_image(d, cb);
+        dprintf(LOG_INFO, "%s: ATAPI %s, CD-ROM %02xh, %u blocks of 2048 bytes\n",
+                who, model, CD_DRIVE_FIRST + n, (u32)d->sectors);
+        cd_find_boot_image(d, who, cb);
     }
     rtdata.cds[n] = *d;
     if (rtdata.boot_count < MAX_BOOT) {
@@ -167,7 +163,7 @@ static void ata_init(void)
         }
         struct disk cd[2];
         u16 cd_config[2];
-        char cd_model[2][41];
+        char cd_model[2][41], cd_who[2][8];
         int ncd = 0;
         for (int sl = 0; sl < 2; sl++) {
             struct disk d;
@@ -177,7 +173,9 @@ static void ata_init(void)
             d.channel = ch;
             d.pci_bus = 0;
             d.pci_devfn = (1 << 3) | 1;
-            char model[50];
+            char model[50], who[8] = "ata0-0";
+            who[3] += ch;
+            who[5] += sl;
             ident_string(ident, 27, 20, model);
             if (d.type == DISK_ATAPI) {
                 /* Packet commands write the task file of both devices on
@@ -186,20 +184,18 @@ static void ata_init(void)
                 cd[ncd] = d;
                 cd_config[ncd] = ident[0];
                 memcpy(cd_model[ncd], model, 40);
-                cd_model[ncd++][40] = 0;
+                cd_model[ncd][40] = 0;
+                memcpy(cd_who[ncd++], who, sizeof(who));
                 continue;
             }
             d.translation = cmos_translation(ch * 2 + sl, &d);
             chs_translate(d.sectors, &d.phys, d.translation, &d.lchs);
-            char who[8] = "ata0-0";
-            who[3] += ch;
-            who[5] += sl;
             if (d.lba48)
                 memcpy(model + strlen(model), " (lba48)", 9);
             disk_add(&d, who, model);
         }
         for (int i = 0; i < ncd; i++)
-            cd_add(&cd[i], cd_config[i], cd_model[i]);
+            cd_add(&cd[i], cd_who[i], cd_config[i], cd_model[i]);
     }
 }
 
@@ -210,4 +206,5 @@ void disks_init(void)
     bda_set8(BDA_HD_CONTROL, 0xC0);
     ata_init();
     /* Native PCI storage drivers register their disks after IDE's. */
+    ahci_init();
 }

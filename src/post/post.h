@@ -38,6 +38,13 @@ struct disk;
  * line naming it ("who": controller and position). Returns the drive
  * number, or 0 when the table is full. */
 u8 disk_add(struct disk *d, const char *who, const char *model);
+/* Register an ATAPI drive (IDENTIFY PACKET word 0 in config): a CD-ROM
+ * gets drive E0h + n and a boot entry. */
+void cd_add(struct disk *d, const char *who, u16 config, const char *model);
+/* The ATA string of IDENTIFY words first..first+words-1, blanks trimmed. */
+void ident_string(const u16 *id, int first, int words, char *out);
+/* AHCI controllers (post/ahci.c). */
+void ahci_init(void);
 void platform_init(void);
 void NORETURN boot_start(void);
 /* Boot priority of a device class from the CMOS boot order (lower first). */

@@ -116,7 +116,8 @@ void cd_boot(u8 drive)
     s->drive = drive;
     s->controller = d->channel;
     s->image_lba = im->lba;
-    s->device_spec = d->slave;
+    /* IDE: master or slave; the other drivers: the port or target. */
+    s->device_spec = d->type == DISK_ATAPI ? d->slave : d->target;
     s->load_seg = im->load_seg;
     s->count = im->count;
     if (im->media != ELTORITO_NO_EMULATION && !emu_start(im))

@@ -7,6 +7,7 @@
 #include "bda.h"
 #include "edd.h"
 #include "hw/ata.h"
+#include "hw/ahci.h"
 #include "lib/chs.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -64,6 +65,10 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     if (flat_enter())
         return DISK_RET_CTRL_FAIL;
     switch (d->type) {
+    case DISK_AHCI:
+        if (CONFIG_AHCI)
+            return ahci_transfer(d, op, lba, count, seg, off, done);
+        /* fall through */
     default:
         *done = 0;
         return DISK_RET_EPARAM;
@@ -157,7 +162,7 @@ static void ext_params(struct bregs *r, struct disk *d)
     }
     memset(&p, 0, sizeof(p));
     p.flags = EDD_FLAG_DMA_BOUNDARY;
-    bool atapi = d->type == DISK_ATAPI;
+    bool atapi = d->type == DISK_ATAPI || d->atapi;
     u64 chs_total = (u64)d->lchs.cyl * d->lchs.heads * d->lchs.spt;
     if (atapi) {
         /* Removable, change line, lockable; no CHS (all ones, as SeaBIOS). */
@@ -177,10 +182,15 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.blksize = d->blksize;
     u16 len = 0x1A;
     if (size >= 0x1E) {
-        int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
-        fill_dpte(idx, d);
-        p.dpte_off = (u16)(u32)&dpte[idx];
-        p.dpte_seg = RTSEG;
+        if (d->type == DISK_ATA || d->type == DISK_ATAPI) {
+            int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
+            fill_dpte(idx, d);
+            p.dpte_off = (u16)(u32)&dpte[idx];
+            p.dpte_seg = RTSEG;
+        } else {
+            /* No IDE task file to describe. */
+            p.dpte_off = p.dpte_seg = 0xFFFF;
+        }
         len = 0x1E;
     }
     if (size >= 0x42) {
@@ -194,6 +204,12 @@ static void ext_params(struct bregs *r, struct disk *d)
         p.iface_path[2] = d->pci_devfn & 7;
         p.iface_path[3] = d->channel;
         p.dev_path[0] = d->slave;
+        if (d->type == DISK_AHCI) {
+            /* EDD-4: an AHCI port, no channel, no port multiplier. */
+            memcpy(p.iface, "SATA    ", 8);
+            p.iface_path[3] = 0xFF;
+            p.dev_path[0] = d->target;
+        }
         len = t13 ? 0x4A : 0x42;
         u8 *b = (u8 *)&p;
         b[len - 1] = checksum_fix(b + 0x1E, len - 0x1E - 1 + 1);
@@ -232,7 +248,7 @@ void handle_13(struct bregs *r)
         disk_ret(r, DISK_RET_EPARAM);
         return;
     }
-    if (d->type == DISK_ATAPI && cd_13(r, d))
+    if (dl >= CD_DRIVE_FIRST && cd_13(r, d))
         return;
     switch (r->ah) {
     case 0x00:

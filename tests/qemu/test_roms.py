@@ -571,3 +571,34 @@ def test_rom_disk_that_answers_is_kept(tmp_path):
     assert ok_status(res), res.debug[-3000:]
     assert not kelp_lines(res, r"does not answer|without passing on"), res.debug[-3000:]
     assert kelp_lines(res, r"rom: genroms/ramdisk\.rom added 1 disk"), res.debug[-3000:]
+
+
+# --------------------------------------- a native driver or the device's ROM
+
+def ahci_with_rom(path):
+    return ["-device", f"ahci,id=ahci,addr=5,romfile={rom('ahci-rom')}",
+            "-drive", f"if=none,id=sata,file={path},format=raw,snapshot=on",
+            "-device", "ide-hd,drive=sata,bus=ahci.0"]
+
+
+def test_native_driver_wins_over_the_device_rom(tmp_path):
+    """An AHCI controller with an option ROM: by default Kelp drives it and
+    the ROM does not run, so the two never serve the same disk."""
+    res = run("kelp", ahci_with_rom(disk(tmp_path, "sata", mode=2)))
+    assert ok_status(res), res.debug[-3000:]
+    assert not rom_ran(res, "ahci-rom"), res.debug[-3000:]
+    assert kelp_lines(res, r"rom: 00:05\.0 8086:2922: served by Kelp's own driver; ROM not run")
+    assert disk_report(res)["boot"] == [("sata", "80")]
+
+
+def test_device_rom_preferred_over_the_native_driver(tmp_path):
+    """opt/kelp/rom/00:05.0=prefer: the ROM runs and Kelp leaves the
+    controller alone (its disk is not served by Kelp; the IDE disk boots)."""
+    res = run("kelp", ahci_with_rom(disk(tmp_path, "sata", mode=2))
+              + ["-fw_cfg", "name=opt/kelp/rom/00:05.0,string=prefer"]
+              + ide(disk(tmp_path, "ide", mode=2)))
+    assert ok_status(res), res.debug[-3000:]
+    assert rom_ran(res, "ahci-rom"), res.debug[-3000:]
+    assert kelp_lines(res, r"ahci 00:05\.0: its option ROM is preferred; not driven by Kelp")
+    assert not kelp_lines(res, r"^ahci0-p"), res.debug[-3000:]
+    assert disk_report(res)["boot"] == [("ide", "80")]

@@ -25,7 +25,8 @@ which opens LVT0 and so gives QEMU Xen's behaviour; the hand-off tests
 check both settings (see xen/README.md).
 
 What Kelp must show here: its log on port 0xE9, with a line containing
-"Kelp" and one containing "Xen"; the MBR boots; Linux finds the ACPI,
+"Kelp" and one containing "Xen"; the MBR and Linux boot from an IDE disk
+and from an AHCI disk; Linux finds the ACPI,
 SMBIOS and MP tables and all the RAM of the simulator's e820; after the
 hand-off no fw_cfg access, no PAM write and no word write to port 0x10;
 and the same image still takes the QEMU path on plain QEMU."""
@@ -46,6 +47,7 @@ import harness
 import test_linux
 import test_probe
 import test_tables
+from test_probe import mkimage
 from test_linux import linux_image  # noqa: F401  (the disk image fixture)
 
 SIM_MK = os.path.join("xen", "sim", "build.mk")
@@ -862,6 +864,36 @@ def test_kelp_makes_no_fwcfg_pam_or_unplug_access_after_the_handoff(
         hits = [l for l in after if bad(l)]
         assert not hits, f"Kelp made {len(hits)} {name}(s) after the hand-off, first: " + \
             "\n".join(hits[:5])
+
+
+def ahci_args(image):
+    """An AHCI controller (placed by the simulator as hvmloader would) with
+    the disk on port 2."""
+    return ["-device", "ahci,id=ahci,addr=05.0",
+            "-drive", f"if=none,id=d0,file={image},format=raw,snapshot=on",
+            "-device", "ide-hd,drive=d0,bus=ahci.2"]
+
+
+def test_kelp_boots_the_mbr_from_ahci_under_the_sim(xen_sim, kelp_xen_tcg, probe_image):
+    r = run_qemu(machine() + under_sim(xen_sim, kelp_xen_tcg) + ahci_args(probe_image) +
+                 ["-rtc", "clock=vm", "-icount", "shift=0,sleep=off"], timeout=PROBE_TIMEOUT)
+    values = probe_values(r, "Kelp under xen-sim, AHCI disk")
+    check_kelp_on_xen_log(r)
+    assert "ahci0-p2: QEMU HARDDISK" in r.bios_log(), r.describe()
+    assert "ata0-" not in r.bios_log(), r.describe()
+    test_probe.check_disk_reads(values, "kelp", test_probe.IMG, mkimage.TOTAL_SECTORS)
+
+
+def test_kelp_boots_linux_from_ahci_under_the_sim(xen_sim, kelp_xen_tcg, linux_image):
+    r = run_qemu(machine() + under_sim(xen_sim, kelp_xen_tcg) + ahci_args(linux_image),
+                 timeout=LINUX_TIMEOUT)
+    lines = test_linux.report(r.serial)
+    log = r.describe()
+    assert any(l.startswith("start") for l in lines), "the initramfs never ran" + log
+    assert "done" in lines, "init did not finish" + log
+    check_kelp_on_xen_log(r)
+    edd = test_linux.edd_fields(lines, "int13_dev80")
+    assert edd.get("interface") == "SATA device: 2", f"EDD: {edd}" + log
 
 
 @pytest.mark.parametrize("memory,smp", [("256M", 1), ("4608M", 2)],
