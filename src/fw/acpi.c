@@ -68,8 +68,58 @@ static void put_le(u8 *p, u8 size, u64 v)
         p[i] = (u8)v;
 }
 
+/* ACPI table headers hold their length at offset 4; the FACS too. */
+#define TABLE_LENGTH_OFF 4
+
+u32 acpi_loader_extent(const u8 *script, u32 len, const struct loader_state *st,
+                       const char *name, const u8 *data, u32 size)
+{
+    u32 need = size;
+    while (need && !data[need - 1])
+        need--;
+    for (u32 off = 0; script && off + LOADER_CMD_SIZE <= len; off += LOADER_CMD_SIZE) {
+        union {
+            u8 raw[LOADER_CMD_SIZE];
+            u32 command;
+            struct loader_add_pointer pointer;
+            struct loader_add_checksum checksum;
+            struct loader_write_pointer write;
+        } c;
+        memcpy(c.raw, script + off, LOADER_CMD_SIZE);
+        u64 end = 0;
+        if (c.command == LOADER_ADD_POINTER) {
+            if (same_name(c.pointer.dest_file, name))
+                end = (u64)c.pointer.offset + c.pointer.size;
+            if (same_name(c.pointer.src_file, name)) {
+                /* The field's value is an offset into this file, where a
+                 * table starts: keep the whole table. */
+                const struct loader_file *d = acpi_loader_file((struct loader_state *)st,
+                                                               c.pointer.dest_file);
+                const u8 *dd = same_name(c.pointer.dest_file, name) ? data : d ? d->data : NULL;
+                u32 dsize = same_name(c.pointer.dest_file, name) ? size : d ? d->size : 0;
+                if (!dd || !pointer_size_ok(c.pointer.size) ||
+                    !range_ok(c.pointer.offset, c.pointer.size, dsize))
+                    return size;
+                u64 at = get_le(dd + c.pointer.offset, c.pointer.size);
+                if (!range_ok(at, TABLE_LENGTH_OFF + 4, size))
+                    return size;
+                u64 t = at + get_le(data + at + TABLE_LENGTH_OFF, 4);
+                end = MAX(end, t);
+            }
+        } else if (c.command == LOADER_ADD_CHECKSUM && same_name(c.checksum.file, name)) {
+            end = MAX((u64)c.checksum.start + c.checksum.length, (u64)c.checksum.offset + 1);
+        } else if (c.command == LOADER_WRITE_POINTER && same_name(c.write.src_file, name)) {
+            return size;        /* QEMU will use this memory: keep all of it */
+        }
+        if (end > size)
+            return size;
+        need = MAX(need, (u32)end);
+    }
+    return ALIGN_UP(need, 16) < size ? ALIGN_UP(need, 16) : size;
+}
+
 static bool cmd_allocate(const struct loader_allocate *c, const struct loader_io *io,
-                         struct loader_state *st)
+                         struct loader_state *st, const u8 *script, u32 len)
 {
     if (!name_ok(c->file)) {
         dprintf(LOG_WARN, "ACPI loader: ALLOCATE with a bad file name\n");
@@ -108,6 +158,18 @@ static bool cmd_allocate(const struct loader_allocate *c, const struct loader_io
     if (!io->read(io->ctx, handle, data, size)) {
         dprintf(LOG_WARN, "ACPI loader: cannot read %s\n", c->file);
         return false;
+    }
+    if (c->zone == LOADER_ZONE_HIGH && io->shrink) {
+        u32 need = acpi_loader_extent(script, len, st, c->file, data, size);
+        u64 naddr;
+        u8 *moved = need < size ? io->shrink(io->ctx, c->zone, data, size, need, align, &naddr)
+                                : NULL;
+        if (moved) {
+            dprintf(LOG_DEBUG, "ACPI loader: %s needs %u of its %u bytes\n", c->file, need, size);
+            data = moved;
+            addr = naddr;
+            size = need;
+        }
     }
     struct loader_file *f = &st->files[st->nfiles++];
     memcpy(f->name, c->file, LOADER_NAME_SIZE);
@@ -226,7 +288,7 @@ void acpi_loader_run(const u8 *script, u32 len, const struct loader_io *io,
         bool ok;
         switch (c.command) {
         case LOADER_ALLOCATE:
-            ok = cmd_allocate(&c.alloc, io, st);
+            ok = cmd_allocate(&c.alloc, io, st, script, len);
             break;
         case LOADER_ADD_POINTER:
             ok = cmd_add_pointer(&c.pointer, st);
@@ -284,7 +346,15 @@ static void *fw_alloc(void *ctx, u8 zone, u32 size, u32 align, u64 *addr)
     return p;
 }
 
-static const struct loader_io fw_io = { NULL, fw_find, fw_read, fw_write, fw_alloc };
+static void *fw_shrink(void *ctx, u8 zone, void *block, u32 size, u32 new_size, u32 align,
+                       u64 *addr)
+{
+    void *p = high_shrink(block, size, new_size, align);
+    *addr = (u32)p;
+    return p;
+}
+
+static const struct loader_io fw_io = { NULL, fw_find, fw_read, fw_write, fw_alloc, fw_shrink };
 
 static struct acpi_rsdp *find_rsdp(void)
 {

@@ -25,6 +25,11 @@ struct loader_io {
      * LOADER_ZONE_FSEG; returns where the runner may write them and sets
      * *addr to their guest-physical address. NULL when nothing is left. */
     void *(*alloc)(void *ctx, u8 zone, u32 size, u32 align, u64 *addr);
+    /* Optional: the block alloc() just returned may shrink to new_size
+     * bytes (its first new_size bytes kept); returns where they are now
+     * and sets *addr, or NULL to leave the block as it is. */
+    void *(*shrink)(void *ctx, u8 zone, void *block, u32 size, u32 new_size, u32 align,
+                    u64 *addr);
 };
 
 /* A file the script loaded. */
@@ -48,6 +53,14 @@ struct loader_state {
  * skipped; the others still run. Fills *st (cleared first). */
 void acpi_loader_run(const u8 *script, u32 len, const struct loader_io *io,
                      struct loader_state *st);
+
+/* How much of a just-loaded high-zone file the script needs (QEMU pads
+ * etc/acpi/tables to 128 KiB): the tables that pointers reach, the fields
+ * and checksum ranges commands touch, the data up to its last nonzero
+ * byte. Returns size when that cannot be known (a pointer into the file
+ * from a file not loaded yet, an address of it sent back to QEMU). */
+u32 acpi_loader_extent(const u8 *script, u32 len, const struct loader_state *st,
+                       const char *name, const u8 *data, u32 size);
 
 /* The loaded file with that name, or NULL. */
 struct loader_file *acpi_loader_file(struct loader_state *st, const char *name);

@@ -53,6 +53,19 @@ void *high_alloc(u32 size, u32 align)
     return (void *)p;
 }
 
+void *high_shrink(void *block, u32 size, u32 new_size, u32 align)
+{
+    u32 p = (u32)block;
+    if (p != high_next || new_size > size)
+        return NULL;                    /* only the last block, only smaller */
+    u32 q = ALIGN_DOWN(p + size - new_size, align ? align : 1);
+    if (q <= p)
+        return NULL;
+    memmove((void *)q, block, new_size);
+    high_next = q;
+    return (void *)q;
+}
+
 void alloc_finalize(void)
 {
     if (high_next == high_top)

@@ -11,6 +11,9 @@ void alloc_init(void);
 /* Zeroed memory, or NULL (logged) when the pool is exhausted. */
 void *fseg_alloc(u32 size, u32 align);
 void *high_alloc(u32 size, u32 align);
+/* Give back the start of the block high_alloc() returned last, keeping
+ * its first new_size bytes (moved up); the new address, or NULL. */
+void *high_shrink(void *block, u32 size, u32 new_size, u32 align);
 /* Reserve the used part of the high zone in the E820 map. */
 void alloc_finalize(void);
 u32 fseg_free(void);

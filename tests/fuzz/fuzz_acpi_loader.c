@@ -14,8 +14,10 @@
  * checksum written outside it is caught by AddressSanitizer; reads and
  * writes through the fw_cfg interface stay inside the files; the runner
  * counts every non-padding command once, loads at most LOADER_MAX_FILES
- * files, each once, with the size fw_cfg gave, into memory the allocator
- * handed out (asked for with a power-of-two alignment); every address
+ * files, each once, with the size fw_cfg gave (high-zone files may give
+ * back an unused tail through the shrink callback, which checks it is
+ * asked only for the last block and a smaller size), into memory the
+ * allocator handed out (asked for with a power-of-two alignment); every address
  * QEMU is told fits the field and points into a loaded file. */
 #include "fuzz_input.h"
 #include "fw/acpi.h"
@@ -118,6 +120,31 @@ static void *fake_alloc(void *ctx, u8 zone, u32 size, u32 align, u64 *addr)
     return p;
 }
 
+/* The block fake_alloc made last gives back its start: a new, smaller
+ * block whose address moves up by the difference. */
+static void *fake_shrink(void *ctx, u8 zone, void *block, u32 size, u32 new_size, u32 align,
+                         u64 *addr)
+{
+    struct fake *fk = ctx;
+    int last = fk->nblocks - 1;
+    FUZZ_ASSERT(zone == LOADER_ZONE_HIGH);
+    FUZZ_ASSERT(last >= 0 && fk->blocks[last] == block && fk->block_size[last] == size);
+    FUZZ_ASSERT(new_size < size);
+    u8 *p = malloc(new_size ? new_size : 1);
+    if (!p)
+        abort();
+    memcpy(p, block, new_size);
+    free(block);
+    u64 a = (fk->block_addr[last] + size - new_size) & ~(u64)(align - 1);
+    FUZZ_ASSERT(a >= fk->block_addr[last]);
+    fk->blocks[last] = p;
+    fk->block_size[last] = new_size;
+    fk->block_addr[last] = a;
+    fk->high_next = a;
+    *addr = a;
+    return p;
+}
+
 static struct loader_state st;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -139,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     u32 len = (u32)f.n;
     u8 *script = fin_dup(f.p, len);
-    const struct loader_io io = { &fk, fake_find, fake_read, fake_write, fake_alloc };
+    const struct loader_io io = { &fk, fake_find, fake_read, fake_write, fake_alloc,
+                                  fake_shrink };
 
     acpi_loader_run(script, len, &io, &st);
 
@@ -156,8 +184,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int k = 0; k < fk.nfiles; k++)
             if (!strcmp(names[k], lf->name))
                 which = k;
-        FUZZ_ASSERT(which >= 0 && lf->size == fk.files[which].size);
         FUZZ_ASSERT(lf->zone == LOADER_ZONE_HIGH || lf->zone == LOADER_ZONE_FSEG);
+        /* Only high-zone files give back their unused tail. */
+        FUZZ_ASSERT(which >= 0 && lf->size <= fk.files[which].size);
+        FUZZ_ASSERT(lf->size == fk.files[which].size || lf->zone == LOADER_ZONE_HIGH);
         bool found = false;
         for (int b = 0; b < fk.nblocks; b++)
             found |= fk.blocks[b] == lf->data && fk.block_addr[b] == lf->addr

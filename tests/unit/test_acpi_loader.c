@@ -32,6 +32,7 @@ void dprintf(int level, const char *fmt, ...)
 struct fake_file {
     const char *name;
     u8 data[512];
+    const u8 *big;              /* contents of files larger than data[] */
     u32 size;
     bool writable;
     int writes;
@@ -59,7 +60,9 @@ static struct fake_file *add_file(const char *name, const void *data, u32 size)
 {
     struct fake_file *f = &fk.files[fk.nfiles++];
     f->name = name;
-    if (data)
+    if (data && size > sizeof(f->data))
+        f->big = data;
+    else if (data)
         memcpy(f->data, data, size);
     f->size = size;
     return f;
@@ -90,7 +93,7 @@ static bool fake_read(void *ctx, u32 h, void *buf, u32 len)
     }
     assert_true(h >= 1 && h <= (u32)fk.nfiles);
     assert_true(len <= fk.files[h - 1].size);
-    memcpy(buf, fk.files[h - 1].data, len);
+    memcpy(buf, fk.files[h - 1].big ? fk.files[h - 1].big : fk.files[h - 1].data, len);
     return true;
 }
 
@@ -130,7 +133,25 @@ static void *fake_alloc(void *ctx, u8 zone, u32 size, u32 align, u64 *addr)
     return p;
 }
 
-static const struct loader_io fake_io = { &fk, fake_find, fake_read, fake_write, fake_alloc };
+static const struct loader_io fake_io = { &fk, fake_find, fake_read, fake_write, fake_alloc,
+                                          NULL };
+
+/* Like the firmware's high zone: the block moves up by what it gives back. */
+static void *fake_shrink(void *ctx, u8 zone, void *block, u32 size, u32 new_size, u32 align,
+                         u64 *addr)
+{
+    assert_ptr_equal(ctx, &fk);
+    assert_true(zone == LOADER_ZONE_HIGH && new_size < size);
+    u8 *p = calloc(1, new_size);
+    memcpy(p, block, new_size);
+    fk.blocks[fk.nblocks++] = p;
+    fk.high_next = (fk.high_next + size - new_size) & ~(u64)(align - 1);
+    *addr = fk.high_next;
+    return p;
+}
+
+static const struct loader_io shrink_io = { &fk, fake_find, fake_read, fake_write, fake_alloc,
+                                            fake_shrink };
 
 static int setup(void **state)
 {
@@ -362,6 +383,99 @@ static void linked_tables_end_with_valid_checksums_and_pointers(void **state)
     assert_int_equal(sum(t->data, 0x24), 0);
 }
 
+/* QEMU's padded table blob: tables in the first bytes, the FACS (zeros
+ * after its header) last among them, then padding up to 128 KiB. */
+static void padded_blob(u8 *tables, u8 *rsdp)
+{
+    memcpy(rsdp, "RSD PTR ", 8);
+    put32(rsdp + 16, 0x40);                      /* RSDT */
+    memcpy(tables, "DSDT", 4);
+    put32(tables + 4, 0x24);
+    memcpy(tables + 0x40, "RSDT", 4);
+    put32(tables + 0x44, 0x28);
+    put32(tables + 0x40 + 36, 0x80);             /* FACP */
+    memcpy(tables + 0x80, "FACP", 4);
+    put32(tables + 0x84, 0x2C);
+    put32(tables + 0x80 + 36, 0xC0);             /* FIRMWARE_CTRL: FACS */
+    put32(tables + 0x80 + 40, 0x0);              /* DSDT */
+    memcpy(tables + 0xC0, "FACS", 4);
+    put32(tables + 0xC4, 0x40);
+}
+
+static void padded_script(struct script *s)
+{
+    cmd_alloc(s, "etc/acpi/rsdp", 16, LOADER_ZONE_FSEG);
+    cmd_alloc(s, "etc/acpi/tables", 64, LOADER_ZONE_HIGH);
+    cmd_pointer(s, "etc/acpi/tables", "etc/acpi/tables", 0x80 + 36, 4);
+    cmd_pointer(s, "etc/acpi/tables", "etc/acpi/tables", 0x80 + 40, 4);
+    cmd_checksum(s, "etc/acpi/tables", 0x89, 0x80, 0x2C);
+    cmd_pointer(s, "etc/acpi/tables", "etc/acpi/tables", 0x40 + 36, 4);
+    cmd_checksum(s, "etc/acpi/tables", 0x49, 0x40, 0x28);
+    cmd_pointer(s, "etc/acpi/rsdp", "etc/acpi/tables", 16, 4);
+    cmd_checksum(s, "etc/acpi/rsdp", 8, 0, 20);
+}
+
+static void padding_after_the_tables_is_given_back(void **state)
+{
+    (void)state;
+    static u8 tables[0x20000];
+    u8 rsdp[20] = { 0 };
+    memset(tables, 0, sizeof(tables));
+    padded_blob(tables, rsdp);
+    add_file("etc/acpi/rsdp", rsdp, sizeof(rsdp));
+    add_file("etc/acpi/tables", tables, sizeof(tables));
+    struct script s = { .len = 0 };
+    padded_script(&s);
+    acpi_loader_run(s.bytes, s.len, &shrink_io, &st);
+    assert_int_equal(st.skipped, 0);
+    struct loader_file *t = acpi_loader_file(&st, "etc/acpi/tables");
+    struct loader_file *r = acpi_loader_file(&st, "etc/acpi/rsdp");
+    /* The FACS (0xC0 + 0x40) is the farthest thing reached. */
+    assert_int_equal(t->size, 0x100);
+    assert_int_equal(t->addr, 0x7FFE0000 - 0x100);
+    /* Every pointer uses the address the block ended up at. */
+    assert_int_equal(le(r->data + 16, 4), t->addr + 0x40);
+    assert_int_equal(le(t->data + 0x80 + 36, 4), t->addr + 0xC0);
+    assert_int_equal(le(t->data + 0x80 + 40, 4), t->addr);
+    assert_memory_equal(t->data + 0xC0, "FACS", 4);
+    assert_int_equal(sum(t->data + 0x80, 0x2C), 0);
+    assert_int_equal(sum(r->data, 20), 0);
+}
+
+static void extent_is_unknown_when_qemu_gets_the_address(void **state)
+{
+    (void)state;
+    static u8 tables[0x1000];
+    u8 rsdp[20] = { 0 };
+    memset(tables, 0, sizeof(tables));
+    padded_blob(tables, rsdp);
+    add_file("etc/acpi/rsdp", rsdp, sizeof(rsdp));
+    add_file("etc/acpi/tables", tables, sizeof(tables));
+    add_file("etc/addr", NULL, 8)->writable = true;
+    struct script s = { .len = 0 };
+    padded_script(&s);
+    cmd_write(&s, "etc/addr", "etc/acpi/tables", 0, 0x800, 8);
+    acpi_loader_run(s.bytes, s.len, &shrink_io, &st);
+    assert_int_equal(acpi_loader_file(&st, "etc/acpi/tables")->size, sizeof(tables));
+}
+
+static void extent_is_unknown_when_a_pointer_comes_from_a_later_file(void **state)
+{
+    (void)state;
+    static u8 tables[0x1000];
+    u8 rsdp[20] = { 0 };
+    memset(tables, 0, sizeof(tables));
+    padded_blob(tables, rsdp);
+    add_file("etc/acpi/tables", tables, sizeof(tables));
+    add_file("etc/acpi/rsdp", rsdp, sizeof(rsdp));
+    struct script s = { .len = 0 };
+    cmd_alloc(&s, "etc/acpi/tables", 64, LOADER_ZONE_HIGH);     /* before rsdp */
+    cmd_alloc(&s, "etc/acpi/rsdp", 16, LOADER_ZONE_FSEG);
+    cmd_pointer(&s, "etc/acpi/rsdp", "etc/acpi/tables", 16, 4);
+    acpi_loader_run(s.bytes, s.len, &shrink_io, &st);
+    assert_int_equal(acpi_loader_file(&st, "etc/acpi/tables")->size, sizeof(tables));
+}
+
 static void write_pointer_sends_address_plus_offset_to_qemu(void **state)
 {
     (void)state;
@@ -575,6 +689,9 @@ int main(void)
         T(add_pointer_adds_source_address_little_endian),
         T(add_checksum_makes_the_range_sum_to_zero),
         T(linked_tables_end_with_valid_checksums_and_pointers),
+        T(padding_after_the_tables_is_given_back),
+        T(extent_is_unknown_when_qemu_gets_the_address),
+        T(extent_is_unknown_when_a_pointer_comes_from_a_later_file),
         T(write_pointer_sends_address_plus_offset_to_qemu),
         T(write_pointer_refuses_what_qemu_could_not_take),
         T(bad_commands_are_skipped_and_the_rest_still_runs),
