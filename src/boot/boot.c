@@ -8,10 +8,55 @@
 #include "lib/io.h"
 #include "lib/string.h"
 #include "lib/output.h"
+#include "edd.h"
+#include "boot/mbr.h"
 
 /* rt/cdrom.c */
 void cd_boot(u8 drive);
 void cd_emu_stop(void);
+
+/* INT 13h on drive with AH = fn and the other registers of *r. */
+static u8 int13(u8 fn, u8 drive, struct bregs *r)
+{
+    r->ah = fn;
+    r->dl = drive;
+    rt_call_int(0x13, r);
+    return (r->flags & F_CF) ? (r->ah ? r->ah : 0xFF) : 0;
+}
+
+/* The drive's size in sectors by INT 13h 48h; 0 when it does not say. */
+static u64 disk_sectors(u8 drive)
+{
+    struct edd_params p;
+    struct bregs r;
+    memset(&r, 0, sizeof(r));
+    p.size = 0x1A;
+    p.sectors = 0;
+    r.ds = RTSEG;
+    r.si = (u16)(u32)&p;
+    if (int13(0x48, drive, &r))
+        return 0;
+    return p.sectors;
+}
+
+/* Check the partition table of the boot sector at 0000:7C00; false (and
+ * the reason said) when it is corrupt. */
+static bool mbr_usable(u8 drive)
+{
+    static const char *const why[] = {
+        [MBR_BAD_FLAG] = "boot indicator not 00h or 80h",
+        [MBR_OUTSIDE] = "partition past the end of the disk",
+        [MBR_OVERLAP] = "overlapping partitions",
+    };
+    u8 sec[512];
+    int entry;
+    far_read(sec, 0, 0x7C00, sizeof(sec));
+    int ret = mbr_check(sec, disk_sectors(drive), &entry);
+    if (ret)
+        printf("Boot failed: disk %02xh: invalid partition table (entry %d: %s)\n",
+               drive, entry, why[ret]);
+    return !ret;
+}
 
 /* Start the boot sector of drive 80h (whoever serves it through INT 13h:
  * Kelp or an option ROM); returns only on failure. */
@@ -19,27 +64,20 @@ static void boot_disk(u8 drive)
 {
     printf("Booting from %s %02x...\n", drive < 0x80 ? "Floppy" : "Hard Disk", drive);
     struct bregs r;
-    memset(&r, 0, sizeof(r));
-    r.ax = 0x0201;
-    r.cx = 0x0001;
-    r.dx = drive;
-    r.es = 0;
-    r.bx = 0x7C00;
+    u8 ret = 0;
     for (int tries = 0; tries < 3; tries++) {
-        rt_call_int(0x13, &r);
-        if (!(r.flags & F_CF))
-            break;
-        r.ax = 0x0000;          /* reset, then read again */
-        rt_call_int(0x13, &r);
-        r.ax = 0x0201;
+        if (tries)
+            int13(0x00, drive, &r);     /* reset, then read again */
+        memset(&r, 0, sizeof(r));
+        r.al = 1;
         r.cx = 0x0001;
-        r.dx = drive;
-        r.es = 0;
         r.bx = 0x7C00;
-        r.flags |= F_CF;
+        ret = int13(0x02, drive, &r);
+        if (!ret)
+            break;
     }
-    if (r.flags & F_CF) {
-        printf("Boot failed: could not read the boot sector (status %02x)\n", r.ah);
+    if (ret) {
+        printf("Boot failed: could not read the boot sector (status %02x)\n", ret);
         return;
     }
     /* Diskettes from before the signature existed boot without it. */
@@ -47,6 +85,8 @@ static void boot_disk(u8 drive)
         printf("Boot failed: not a bootable disk\n");
         return;
     }
+    if (!mbr_usable(drive))
+        return;
     dprintf(LOG_INFO, "boot: jumping to 0000:7C00 with DL=%02x\n", drive);
     rt_jump_boot(0x00007C00, drive);
 }

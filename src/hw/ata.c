@@ -7,7 +7,12 @@
 #include "lib/string.h"
 
 #define ATA_TIMEOUT_MS 5000
+#define ATA_FLUSH_MS 30000      /* a drive writing back a large cache */
 #define ATAPI_READY_MS 5000     /* a drive still spinning up gets this long */
+/* A command that timed out is sent once more after a channel reset. Errors
+ * the drive reports are final: it has retried internally already, and the
+ * caller decides whether to try again (INT 13h callers reset and retry). */
+#define ATA_TRIES 2
 
 /* The segment that goes with a near pointer in each mode: RTSEG in the
  * 16-bit runtime (DS = SS = RTSEG), 0 in 32-bit flat code, where "0:ptr"
@@ -17,6 +22,8 @@
 #else
 #define NEAR_SEG 0
 #endif
+
+static const char *const op_name[] = { "read", "write", "verify" };
 
 /* Wait until BSY clears; then return the status (or -1 on timeout). */
 static int ata_wait_idle(struct disk *d, u32 ms)
@@ -53,26 +60,34 @@ static void ata_select(struct disk *d, u8 extra)
         inb(d->ctlbase + ATA_ALTSTATUS);
 }
 
-static void pio_in(u16 port, u16 seg, u32 off, u16 words)
+/* Move words between the data port and linear address lin. The 16-bit
+ * runtime reaches lin as seg:off with the smallest offset (lib/far.h), so
+ * no piece wraps its segment as long as it ends by REAL_MODE_END, which
+ * the callers check. */
+static void pio_in(u16 port, u32 lin, u32 words)
 {
 #ifdef MODE16
+    u16 seg, off;
+    lin_to_far(lin, &seg, &off);
     u32 di = off, cnt = words;
     asm volatile("pushw %%es\n\tmovw %w3, %%es\n\trep insw\n\tpopw %%es"
                  : "+D"(di), "+c"(cnt) : "d"(port), "r"(seg) : "memory");
 #else
-    u32 di = FLAT(seg, off), cnt = words;
+    u32 di = lin, cnt = words;
     asm volatile("rep insw" : "+D"(di), "+c"(cnt) : "d"(port) : "memory");
 #endif
 }
 
-static void pio_out(u16 port, u16 seg, u16 off, u16 words)
+static void pio_out(u16 port, u32 lin, u32 words)
 {
 #ifdef MODE16
+    u16 seg, off;
+    lin_to_far(lin, &seg, &off);
     u32 si = off, cnt = words;
     asm volatile("pushw %%ds\n\tmovw %w3, %%ds\n\trep outsw\n\tpopw %%ds"
                  : "+S"(si), "+c"(cnt) : "d"(port), "r"(seg) : "memory");
 #else
-    u32 si = FLAT(seg, off), cnt = words;
+    u32 si = lin, cnt = words;
     asm volatile("rep outsw" : "+S"(si), "+c"(cnt) : "d"(port) : "memory");
 #endif
 }
@@ -104,71 +119,128 @@ static void ata_command(struct disk *d, u8 cmd28, u8 cmd48, u64 lba, u32 count)
     }
 }
 
+/* Get the drive ready for a command: selected, BSY and DRQ clear. A drive
+ * still busy after a timeout, or one left in the middle of a data phase (by
+ * an error, or by a program that drove the ports itself), would ignore a
+ * new command or hand over the old one's data: reset the channel then. */
+static int ata_ready(struct disk *d)
+{
+    for (int reset = 0;; reset++) {
+        ata_select(d, 0x40);
+        int st = ata_wait_idle(d, ATA_TIMEOUT_MS);
+        if (st >= 0 && !(st & ATA_ST_DRQ))
+            return DISK_RET_OK;
+        dprintf(LOG_WARN, "ata%d-%d: %s (status %02x)%s\n", d->channel, d->slave,
+                st < 0 ? "busy" : "in the middle of a transfer", st & 0xFF,
+                reset ? " after a channel reset, giving up" : ", resetting the channel");
+        if (reset)
+            return st < 0 ? DISK_RET_TIMEOUT : DISK_RET_CTRL_FAIL;
+        ata_reset(d->iobase, d->ctlbase);
+    }
+}
+
+/* Status after a command step (BSY clear), or a timeout: the channel is
+ * reset so that the drive is not left busy for the next caller. */
+static int ata_wait_step(struct disk *d, int op, u64 lba, u32 ms)
+{
+    inb(d->ctlbase + ATA_ALTSTATUS);        /* let BSY of the step show */
+    int st = ata_wait_idle(d, ms);
+    if (st < 0) {
+        dprintf(LOG_WARN, "ata%d-%d: %s at lba %llu timed out, resetting the channel\n",
+                d->channel, d->slave, op_name[op], lba);
+        ata_reset(d->iobase, d->ctlbase);
+    }
+    return st;
+}
+
+/* The INT 13h status of a command that ended with ERR or DF, logged. */
+static int ata_failed(struct disk *d, int op, u64 lba, u8 st, const char *what)
+{
+    u8 err = inb(d->iobase + ATA_ERROR);
+    u8 ret = ata_error_status(st, err, op);
+    dprintf(LOG_WARN, "ata%d-%d: %s%s at lba %llu failed: status %02x, error %02x, "
+            "returning %02x\n", d->channel, d->slave, op_name[op], what, lba, st, err, ret);
+    return ret;
+}
+
+/* One command between the drive and linear address buf; *done counts the
+ * sectors that made it: read into the buffer, checked, or for a write
+ * flushed to the medium. */
+static int ata_rw(struct disk *d, int op, u64 lba, u32 n, u32 buf, u32 *done)
+{
+    bool wr = op == ATA_OP_WRITE;
+    int st, ret = ata_ready(d);
+    *done = 0;
+    if (ret)
+        return ret;
+    if (op == ATA_OP_VERIFY)
+        ata_command(d, ATA_CMD_VERIFY, ATA_CMD_VERIFY_EXT, lba, n);
+    else
+        ata_command(d, wr ? ATA_CMD_WRITE : ATA_CMD_READ,
+                    wr ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT, lba, n);
+    for (u32 i = 0; op != ATA_OP_VERIFY && i < n; i++) {
+        st = ata_wait_step(d, op, lba + i, ATA_TIMEOUT_MS);
+        if (st < 0)
+            return DISK_RET_TIMEOUT;
+        /* A write's error shows when the drive asks for the next sector. */
+        if (st & (ATA_ST_ERR | ATA_ST_DF))
+            return ata_failed(d, op, lba + i - (wr && i), st, "");
+        if (!(st & ATA_ST_DRQ)) {
+            dprintf(LOG_WARN, "ata%d-%d: %s at lba %llu: no data phase (status %02x)\n",
+                    d->channel, d->slave, op_name[op], lba + i, st);
+            return DISK_RET_CTRL_FAIL;
+        }
+        if (wr)
+            pio_out(d->iobase + ATA_DATA, buf, 256);
+        else
+            pio_in(d->iobase + ATA_DATA, buf, 256);
+        buf += 512;
+        if (!wr)
+            ++*done;
+    }
+    st = ata_wait_step(d, op, lba, ATA_TIMEOUT_MS);
+    if (st < 0)
+        return DISK_RET_TIMEOUT;
+    if (st & (ATA_ST_ERR | ATA_ST_DF))
+        return ata_failed(d, op, wr ? lba + n - 1 : lba, st, "");
+    if (wr) {
+        /* Only count a write once the drive has it on the medium. */
+        outb(d->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH, d->iobase + ATA_COMMAND);
+        st = ata_wait_step(d, op, lba, ATA_FLUSH_MS);
+        if (st < 0)
+            return DISK_RET_TIMEOUT;
+        if (st & (ATA_ST_ERR | ATA_ST_DF))
+            return ata_failed(d, op, lba, st, " (cache flush)");
+    }
+    *done = n;
+    return DISK_RET_OK;
+}
+
 int ata_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done)
 {
+    u32 buf = (u32)seg * 16 + off;
     *done = 0;
     if (d->type != DISK_ATA || lba + count > d->sectors || lba + count < lba)
         return DISK_RET_PARAM;
     if (!d->lba48 && lba + count > 0x10000000)
         return DISK_RET_PARAM;
+#ifdef MODE16
+    if (op != ATA_OP_VERIFY && (count > REAL_MODE_END / 512 || buf + count * 512 > REAL_MODE_END))
+        return DISK_RET_BOUNDARY;
+#endif
     u32 max = d->lba48 ? 65536 : 256;
+    int timeouts = 0;
     while (count) {
-        u32 n = count > max ? max : count;
-        int ret;
-        if (ata_wait_idle(d, ATA_TIMEOUT_MS) < 0)
-            return DISK_RET_TIMEOUT;
-        if (op == ATA_OP_VERIFY) {
-            ata_command(d, ATA_CMD_VERIFY, ATA_CMD_VERIFY_EXT, lba, n);
-            int st = ata_wait_idle(d, ATA_TIMEOUT_MS);
-            if (st < 0)
-                return DISK_RET_TIMEOUT;
-            if (st & (ATA_ST_ERR | ATA_ST_DF))
-                return DISK_RET_NOT_FOUND;
-            *done += n;
-        } else {
-            bool wr = op == ATA_OP_WRITE;
-            ata_command(d, wr ? ATA_CMD_WRITE : ATA_CMD_READ,
-                        wr ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT, lba, n);
-            for (u32 i = 0; i < n; i++) {
-                ret = ata_wait_drq(d);
-                if (ret) {
-                    dprintf(LOG_WARN, "ata%d-%d: %s lba %llu failed, status %02x\n",
-                            d->channel, d->slave, wr ? "write" : "read",
-                            lba + i, inb(d->iobase + ATA_STATUS));
-                    return ret;
-                }
-                /* Keep the offset small so a sector never wraps the segment. */
-                seg += off >> 4;
-                off &= 0xF;
-                if (wr)
-                    pio_out(d->iobase + ATA_DATA, seg, off, 256);
-                else
-                    pio_in(d->iobase + ATA_DATA, seg, off, 256);
-                off += 512;
-                if (!wr)
-                    *done += 1;
-            }
-            int st = ata_wait_idle(d, ATA_TIMEOUT_MS);
-            if (st < 0)
-                return DISK_RET_TIMEOUT;
-            if (st & (ATA_ST_ERR | ATA_ST_DF)) {
-                dprintf(LOG_WARN, "ata%d-%d: %s at lba %llu ended with status %02x\n",
-                        d->channel, d->slave, wr ? "write" : "read", lba, st);
-                return wr ? DISK_RET_WRITE_FAULT : DISK_RET_NOT_FOUND;
-            }
-            if (wr) {
-                /* Only count a write once the drive has it on media. */
-                outb(d->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH, d->iobase + ATA_COMMAND);
-                st = ata_wait_idle(d, 30000);
-                if (st < 0)
-                    return DISK_RET_TIMEOUT;
-                if (st & (ATA_ST_ERR | ATA_ST_DF))
-                    return DISK_RET_WRITE_FAULT;
-                *done += n;
-            }
-        }
-        lba += n;
-        count -= n;
+        u32 got;
+        int ret = ata_rw(d, op, lba, MIN(count, max), buf, &got);
+        *done += got;
+        lba += got;
+        count -= got;
+        buf += got * 512;
+        if (ret == DISK_RET_TIMEOUT && ++timeouts < ATA_TRIES)
+            continue;
+        if (ret)
+            return ret;
     }
     return DISK_RET_OK;
 }
@@ -228,7 +300,9 @@ int ata_probe(u16 iobase, u16 ctlbase, u8 slave, struct disk *d, u16 *ident)
                      | ((u64)ident[103] << 48);
     else
         d->sectors = ident[60] | ((u32)ident[61] << 16);
-    if (!d->sectors)
+    /* CHS only for drives without LBA: with LBA (word 49 bit 9) the count
+     * above is the size, even when it says the drive is empty. */
+    if (!(ident[49] & (1 << 9)))
         d->sectors = (u32)d->phys.cyl * d->phys.heads * d->phys.spt;
     return 0;
 }
@@ -282,7 +356,7 @@ static int ide_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
                       u32 skip, u32 len, u32 *got)
 {
     u16 io = d->iobase;
-    u32 end = skip + len, seen = 0;
+    u32 end = skip + len, seen = 0, buf = (u32)seg * 16 + off;
     u8 st;
     *got = 0;
     if (ata_wait_idle(d, ATA_TIMEOUT_MS) < 0)
@@ -323,13 +397,8 @@ static int ide_packet(struct disk *d, const u8 *cdb, u16 seg, u32 off,
             if (!n)
                 n = 1;
             if (seen >= skip && seen < end) {
-#ifdef MODE16
-                /* Keep the offset small so a block never wraps the segment. */
-                seg += off >> 4;
-                off &= 0xF;
-#endif
-                pio_in(io + ATA_DATA, seg, off, n);
-                off += n << 1;
+                pio_in(io + ATA_DATA, buf, n);
+                buf += n << 1;
                 *got += n << 1;
             } else {
                 pio_drain(io + ATA_DATA, n);
@@ -400,6 +469,10 @@ int atapi_read(struct disk *d, u32 lba, u32 skip, u32 len, u16 seg, u32 off, u32
     *got = 0;
     if (!len || blocks > 0xFFFF)
         return DISK_RET_PARAM;
+#ifdef MODE16
+    if ((u32)seg * 16 + off + len > REAL_MODE_END)
+        return DISK_RET_BOUNDARY;
+#endif
     memset(cdb, 0, sizeof(cdb));
     cdb[0] = 0x28;                              /* READ (10) */
     cdb_be32(cdb + 2, lba);

@@ -23,10 +23,17 @@
 #define ATA_ST_DRDY 0x40
 #define ATA_ST_BSY  0x80
 
-/* Error register bits of a failed ATA command. */
-#define ATA_ER_ABRT 0x04
-#define ATA_ER_IDNF 0x10
-#define ATA_ER_UNC  0x40
+/* Error register bits after a failed command (ATA-1 names; bit 6 means
+ * UNC on reads and WP, medium write protected, on writes). */
+#define ATA_ER_AMNF  0x01
+#define ATA_ER_TK0NF 0x02
+#define ATA_ER_ABRT  0x04
+#define ATA_ER_MCR   0x08
+#define ATA_ER_IDNF  0x10
+#define ATA_ER_MC    0x20
+#define ATA_ER_UNC   0x40
+#define ATA_ER_WP    0x40
+#define ATA_ER_BBK   0x80
 
 #define ATA_CMD_READ       0x20
 #define ATA_CMD_READ_EXT   0x24
@@ -47,6 +54,7 @@
 /* INT 13h-style results of a transfer. */
 #define DISK_RET_OK        0x00
 #define DISK_RET_PARAM     0x01
+#define DISK_RET_ADDR_MARK 0x02
 #define DISK_RET_WRITE_PROTECT 0x03
 #define DISK_RET_CHANGED   0x06
 #define DISK_RET_NO_MEDIA  0x31
@@ -57,10 +65,17 @@
 #define DISK_RET_CTRL_FAIL 0x20
 #define DISK_RET_ECC       0x10
 #define DISK_RET_BAD_SECTOR 0x0A
+#define DISK_RET_BOUNDARY  0x09     /* the buffer runs past what seg:off can reach */
+#define DISK_RET_SEEK_FAIL 0x40
+#define DISK_RET_UNDEFINED 0xBB
 
 #define ATA_OP_READ   0
 #define ATA_OP_WRITE  1
 #define ATA_OP_VERIFY 2
+
+/* The INT 13h status for a command that ended with ERR or DF in status
+ * and error in the error register (hw/ata_error.c). */
+u8 ata_error_status(u8 status, u8 error, int op);
 
 /* Transfer count sectors at lba to/from seg:off. *done gets the sectors
  * that completed. Returns a DISK_RET_ status. */

@@ -32,6 +32,24 @@ static inline void poke16(u16 seg, u32 off, u16 v) { *(volatile u16 *)FLAT(seg, 
 static inline void poke32(u16 seg, u32 off, u32 v) { *(volatile u32 *)FLAT(seg, off) = v; }
 #endif
 
+/* One past the last byte real mode can address, FFFF:FFFF (A20 on). */
+#define REAL_MODE_END 0x10FFF0u
+
+/* The seg:off of a linear address below REAL_MODE_END with the smallest
+ * offset: below 1 MiB the offset is under 16, so a piece of up to 64 KiB -
+ * 16 from there never wraps its segment; above, the segment is FFFFh and a
+ * piece ending at or below REAL_MODE_END fits too. */
+static inline void lin_to_far(u32 lin, u16 *seg, u16 *off)
+{
+    if (lin < 0x100000) {
+        *seg = lin >> 4;
+        *off = lin & 0xF;
+    } else {
+        *seg = 0xFFFF;
+        *off = lin - 0xFFFF0;
+    }
+}
+
 /* BIOS data area, segment 40h. */
 #define BDA_SEG 0x40
 static inline u8 bda8(u16 off) { return peek8(BDA_SEG, off); }

@@ -131,6 +131,11 @@ u8 disk_add(struct disk *d, const char *who, const char *model)
         dprintf(LOG_WARN, "%s: too many disks, %s not served\n", who, model);
         return 0;
     }
+    if (!d->sectors) {
+        /* Nothing to read or boot, and no geometry to give INT 13h. */
+        dprintf(LOG_WARN, "%s: %s has no sectors (empty medium), not served\n", who, model);
+        return 0;
+    }
     if (!d->blksize)
         d->blksize = 512;
     if (d->type != DISK_ATA) {

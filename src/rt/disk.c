@@ -53,6 +53,13 @@ void disk_ret(struct bregs *r, u8 status)
 static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done)
 {
     bda_set8(BDA_HD_IRQ, 0);
+    /* A buffer running past FFFF:FFFF cannot be what the caller meant; the
+     * AT BIOS said 09h (boundary error) for buffers it could not reach. One
+     * crossing a 64 KiB segment is fine: it goes on at the next linear
+     * address, as the AT BIOS's ES:BX normalisation did. */
+    *done = 0;
+    if (op != ATA_OP_VERIFY && seg_phys(seg, off) + count * d->blksize > REAL_MODE_END)
+        return DISK_RET_BOUNDARY;
     switch (d->type) {
     case DISK_ATA:
         return ata_transfer(d, op, lba, count, seg, off, done);
@@ -101,30 +108,38 @@ static void chs_rw(struct bregs *r, struct disk *d, int op)
     disk_ret(r, ret);
 }
 
-/* 42h/43h/44h/47h: extended read, write, verify, seek. */
+/* 42h/43h/44h/47h: extended read, write (AL = 2: with verify), verify,
+ * seek. The packet follows EDD-4: at most 127 blocks (the count is read as
+ * a word, so a caller's 256 is refused rather than taken as 0; the FFh
+ * form with a 32-bit count is not supported), and a buffer of FFFF:FFFF
+ * means the 64-bit address at 10h, served when real mode can reach it. */
 static void ext_rw(struct bregs *r, struct disk *d, int op)
 {
     struct edd_dap dap;
     u16 seg = r->ds, off = r->si;
     far_read(&dap, seg, off, sizeof(dap));
-    if (dap.size < 0x10) {
-        disk_ret(r, DISK_RET_EPARAM);
-        return;
-    }
-    u16 count = dap.count;
+    u16 count = dap.count, buf_seg = dap.buf_seg, buf_off = dap.buf_off;
     u32 done = 0;
-    int ret;
-    if (dap.buf_off == 0xFFFF && dap.buf_seg == 0xFFFF && op != ATA_OP_VERIFY) {
-        /* 64-bit flat buffers are not reachable from real mode. */
-        ret = DISK_RET_EPARAM;
+    int ret = DISK_RET_EPARAM;
+    if (dap.size < 0x10) {
+        /* refused */
     } else if (op < 0) {
         ret = dap.lba < d->sectors ? DISK_RET_OK : DISK_RET_EPARAM;
+    } else if (count > 127) {
+        /* refused */
+    } else if (buf_seg == 0xFFFF && buf_off == 0xFFFF && op != ATA_OP_VERIFY
+               && (dap.size < 0x18 || dap.buf_flat + count * d->blksize > REAL_MODE_END)) {
+        /* no flat address given, or one real mode cannot reach */
     } else if (!count) {
         ret = DISK_RET_OK;
     } else if (dap.lba >= d->sectors || count > d->sectors - dap.lba) {
-        ret = DISK_RET_EPARAM;
+        /* past the end */
     } else {
-        ret = transfer(d, op, dap.lba, count, dap.buf_seg, dap.buf_off, &done);
+        if (buf_seg == 0xFFFF && buf_off == 0xFFFF)
+            lin_to_far(dap.buf_flat, &buf_seg, &buf_off);
+        ret = transfer(d, op, dap.lba, count, buf_seg, buf_off, &done);
+        if (!ret && op == ATA_OP_WRITE && r->al == 2)
+            ret = transfer(d, ATA_OP_VERIFY, dap.lba, count, 0, 0, &done);
     }
     if (op >= 0)
         poke16(seg, off + 2, done);

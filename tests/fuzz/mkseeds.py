@@ -518,6 +518,40 @@ def eltorito_seeds():
     }
 
 
+# ---- MBR partition tables ----
+
+def mbr_entry(flag, typ, start, size):
+    return struct.pack("<B3sB3sII", flag, bytes(3), typ, bytes(3), start, size)
+
+
+def mbr_input(sectors, flags, entries, head=b"\xfa\x31\xc0"):
+    sec = bytearray(512)
+    sec[:len(head)] = head
+    for i, e in enumerate(entries):
+        sec[0x1BE + 16 * i:0x1BE + 16 * (i + 1)] = e
+    sec[510:512] = b"\x55\xaa"
+    return struct.pack("<QB", sectors, flags) + bytes(sec)
+
+
+def mbr_seeds():
+    disk = 1 << 20
+    fat = b"\xeb\x3c\x90MSDOS5.0\x00\x02\x08"
+    return {
+        "linux": mbr_input(disk, 0, [mbr_entry(0x80, 0x83, 2048, 204800),
+                                     mbr_entry(0, 0x82, 206848, 65536)]),
+        "bad-flag": mbr_input(disk, 0, [mbr_entry(0x7F, 0x83, 2048, 2048)]),
+        "past-end": mbr_input(disk, 0, [mbr_entry(0x80, 0x83, 2048, disk)]),
+        "past-end-unknown-size": mbr_input(disk, 2, [mbr_entry(0x80, 0x83, 2048, disk)]),
+        "overlap": mbr_input(disk, 0, [mbr_entry(0, 0x83, 2048, 10000),
+                                       mbr_entry(0, 0x83, 10000, 10000)]),
+        "hybrid-iso": mbr_input(600000, 0, [mbr_entry(0x80, 0x00, 0, 600000),
+                                            mbr_entry(0, 0xEF, 1000, 5760)]),
+        "gpt-protective": mbr_input(1 << 33, 0, [mbr_entry(0, 0xEE, 1, 0xFFFFFFFF)]),
+        "above-2-32": mbr_input(0x100000100, 0, [mbr_entry(0, 0x83, 0xFFFFFF00, 0x200)]),
+        "fat-volume": mbr_input(disk, 0, [b"N" * 16] * 4, head=fat),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
@@ -532,6 +566,7 @@ def main():
         "smbios": smbios_seeds(),
         "chs": chs_seeds(),
         "eltorito": eltorito_seeds(),
+        "mbr": mbr_seeds(),
     }
     for target, seeds in sets.items():
         d = os.path.join(args.corpus, target)

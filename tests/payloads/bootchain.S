@@ -12,6 +12,10 @@
  *             failed), then exits QEMU through isa-debug-exit with the OK
  *             value 10h.
  *
+ *   -DFIRST -DVBR  the same as -DFIRST behind the jump and BIOS parameter
+ *             block of a FAT volume boot record (a disk without partitions,
+ *             tests/qemu/test_int13.py).
+ *
  * mkimage.py --boot-sector turns the code into a 1 MiB disk with 55AAh.
  */
 	.code16
@@ -21,6 +25,17 @@
 	.section .text
 	.globl	_start
 _start:
+#ifdef VBR
+	jmp	1f
+	nop
+	.ascii	"KELPVBR "		/* 03h OEM name */
+	.word	512			/* 0Bh bytes per sector */
+	.byte	8			/* 0Dh sectors per cluster */
+	.word	1			/* 0Eh reserved sectors */
+	.byte	2			/* 10h FATs */
+	.org	0x3e			/* end of the FAT16 extended BPB */
+1:
+#endif
 	cli
 	xorw	%ax, %ax
 	movw	%ax, %ds

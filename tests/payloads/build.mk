@@ -1,5 +1,7 @@
 # Probe boot disk: $(OUT)/test/probe.img
-# Boot-order test disks: $(OUT)/test/boot-int18.img, $(OUT)/test/boot-second.img
+# Boot-order test disks: $(OUT)/test/boot-int18.img, $(OUT)/test/boot-second.img,
+#   $(OUT)/test/boot-vbr.img
+# INT 13h test disk: $(OUT)/test/int13.img (the probe's layout, int13.c as the body)
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -25,10 +27,13 @@ PROBE_BUILD := $(OUT)/test/probe
 PROBE_IMG := $(OUT)/test/probe.img
 PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
 PROBE_HDRS := $(PROBE_DIR)/probe.h
-PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img
+PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img \
+	$(OUT)/test/boot-vbr.img
+PROBE_INT13_IMG := $(OUT)/test/int13.img
+PROBE_INT13_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/int13.o $(PROBE_BUILD)/probe_lib.o
 
 .PHONY: probe probe-clean
-probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS)
+probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS) $(PROBE_INT13_IMG)
 
 $(PROBE_IMG): $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $@.tmp
@@ -42,17 +47,28 @@ $(PROBE_BUILD)/probe.bin: $(PROBE_OBJS) $(PROBE_DIR)/probe.ld
 	$(PROBE_LD) $(PROBE_LDFLAGS) -T $(PROBE_DIR)/probe.ld -o $(PROBE_BUILD)/probe.elf $(PROBE_OBJS)
 	$(PROBE_OBJCOPY) -O binary -R .bss $(PROBE_BUILD)/probe.elf $@
 
+$(PROBE_INT13_IMG): $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/int13.bin $(PROBE_DIR)/mkimage.py
+	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/int13.bin $@.tmp
+	mv $@.tmp $@
+
+$(PROBE_BUILD)/int13.bin: $(PROBE_INT13_OBJS) $(PROBE_DIR)/probe.ld
+	$(PROBE_LD) $(PROBE_LDFLAGS) -T $(PROBE_DIR)/probe.ld -o $(PROBE_BUILD)/int13.elf $(PROBE_INT13_OBJS)
+	$(PROBE_OBJCOPY) -O binary -R .bss $(PROBE_BUILD)/int13.elf $@
+
 # bootchain.S, once per role
 $(PROBE_BUILD)/boot-int18.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -c -o $@ $<
 $(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+$(PROBE_BUILD)/boot-vbr.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -DVBR -c -o $@ $<
 
 $(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
 	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
 	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
 
-.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin
+.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin \
+	$(PROBE_BUILD)/boot-vbr.bin
 
 $(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp
@@ -68,7 +84,7 @@ $(PROBE_BUILD):
 	mkdir -p $@
 
 probe-clean:
-	rm -rf $(PROBE_BUILD) $(PROBE_IMG) $(PROBE_BOOT_IMGS)
+	rm -rf $(PROBE_BUILD) $(PROBE_IMG) $(PROBE_BOOT_IMGS) $(PROBE_INT13_IMG)
 
 # Standalone use builds the image; when included, leave the includer's
 # default goal alone.

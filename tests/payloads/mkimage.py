@@ -60,11 +60,12 @@ _FILL_BASE = bytes((i * 13) & 0xFF for i in range(SECTOR - 16))
 
 def marker_sector(lba, total=TOTAL_SECTORS):
     """Contents of a sector past the probe body: 8-byte magic, the LBA as a
-    little-endian dword, a 4-byte tag ("LAST" for the final sector of a
-    disk of total sectors, "DATA" otherwise), then a filler derived from
-    the LBA so that every sector has a different checksum."""
+    little-endian dword (its low 32 bits on disks beyond 2 TiB), a 4-byte
+    tag ("LAST" for the final sector of a disk of total sectors, "DATA"
+    otherwise), then a filler derived from the LBA so that every sector
+    has a different checksum."""
     tag = b"LAST" if lba == total - 1 else b"DATA"
-    head = MARKER_MAGIC + struct.pack("<I", lba) + tag
+    head = MARKER_MAGIC + struct.pack("<I", lba & 0xFFFFFFFF) + tag
     shift = (lba * 7 + (lba >> 8)) & 0xFF
     return head + _FILL_BASE.translate(bytes((b + shift) & 0xFF for b in range(256)))
 
