@@ -2,6 +2,7 @@
 #include "post/post.h"
 #include "rtdata.h"
 #include "bda.h"
+#include "post/nvme.h"
 #include "hw/ata.h"
 #include "hw/cmos.h"
 #include "lib/far.h"
@@ -210,4 +211,5 @@ void disks_init(void)
     bda_set8(BDA_HD_CONTROL, 0xC0);
     ata_init();
     /* Native PCI storage drivers register their disks after IDE's. */
+    nvme_init();
 }

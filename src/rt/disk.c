@@ -7,6 +7,7 @@
 #include "bda.h"
 #include "edd.h"
 #include "hw/ata.h"
+#include "hw/nvme.h"
 #include "lib/chs.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -64,6 +65,8 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     if (flat_enter())
         return DISK_RET_CTRL_FAIL;
     switch (d->type) {
+    case DISK_NVME:
+        return nvme_transfer(d, op, lba, count, seg, off, done);
     default:
         *done = 0;
         return DISK_RET_EPARAM;
