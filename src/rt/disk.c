@@ -180,10 +180,14 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.blksize = d->blksize;
     u16 len = 0x1A;
     if (size >= 0x1E) {
-        int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
-        fill_dpte(idx, d);
-        p.dpte_off = (u16)(u32)&dpte[idx];
-        p.dpte_seg = RTSEG;
+        /* The DPTE describes ATA registers: other drives have none. */
+        p.dpte_off = p.dpte_seg = 0xFFFF;
+        if (d->type == DISK_ATA || atapi) {
+            int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
+            fill_dpte(idx, d);
+            p.dpte_off = (u16)(u32)&dpte[idx];
+            p.dpte_seg = RTSEG;
+        }
         len = 0x1E;
     }
     if (size >= 0x42) {
@@ -197,6 +201,12 @@ static void ext_params(struct bregs *r, struct disk *d)
         p.iface_path[2] = d->pci_devfn & 7;
         p.iface_path[3] = d->channel;
         p.dev_path[0] = d->slave;
+        if (d->type == DISK_NVME) {
+            /* EDD-4 amendment 1 (INCITS 480-2011/AM1) added NVMe: the
+             * device path starts with the namespace ID (a dword). */
+            memcpy(p.iface, "NVME    ", 8);
+            memcpy(p.dev_path, &d->lun, 4);
+        }
         len = t13 ? 0x4A : 0x42;
         u8 *b = (u8 *)&p;
         b[len - 1] = checksum_fix(b + 0x1E, len - 0x1E - 1 + 1);
