@@ -23,7 +23,7 @@ static void ascii_field(const u8 *p, u32 n, char *out)
 
 int nvme_parse_ctrl(const u8 *id, u32 len, u32 min_page, struct nvme_ctrl_info *ci)
 {
-    if (len < NVME_IDCTL_NN + 4)
+    if (len < NVME_IDCTL_VWC + 1)
         return -1;
     ascii_field(id + NVME_IDCTL_MN, NVME_IDCTL_MN_LEN, ci->model);
     ascii_field(id + NVME_IDCTL_SN, NVME_IDCTL_SN_LEN, ci->serial);
@@ -36,6 +36,7 @@ int nvme_parse_ctrl(const u8 *id, u32 len, u32 min_page, struct nvme_ctrl_info *
         ci->max_bytes = bytes >= 0x100000000ull ? 0 : (u32)bytes;
     }
     ci->namespaces = le32(id + NVME_IDCTL_NN);
+    ci->write_cache = id[NVME_IDCTL_VWC] & 1;
     return 0;
 }
 

@@ -13,6 +13,7 @@ struct nvme_ctrl_info {
     char firmware[9];
     u32 max_bytes;              /* largest transfer (MDTS), 0 = no limit */
     u32 namespaces;             /* NN: highest namespace ID */
+    bool write_cache;           /* a volatile write cache: writes need a flush */
 };
 
 /* Fill *ci from Identify Controller data; min_page is the controller's

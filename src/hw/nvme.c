@@ -126,16 +126,24 @@ int nvme_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, 
             .prp2 = prp2_for(&c, addr, len),
             .cdw10 = (u32)lba,
             .cdw11 = (u32)(lba >> 32),
-            /* Force unit access: a write INT 13h reports done is on the
-             * medium, not in a volatile cache. */
-            .cdw12 = (n - 1) | (wr ? NVME_RW_FUA : 0),
+            .cdw12 = n - 1,
         };
         int st = nvme_cmd(&c, &c.io, &cmd);
+        if (!st && wr && c.write_cache) {
+            /* Blocks count as written once they are on the medium, not
+             * in a volatile cache. */
+            struct nvme_sqe flush = { .cdw0 = NVME_CMD_FLUSH, .nsid = d->lun };
+            st = nvme_cmd(&c, &c.io, &flush);
+        }
         if (st) {
             ret = status_ret(st, wr);
-            dprintf(LOG_WARN, "nvme %02x:%02x.%x n%u: %s of %u blocks at lba %llu failed, "
-                    "status %x, int13 %02x\n", d->pci_bus, d->pci_devfn >> 3, d->pci_devfn & 7,
-                    d->lun, wr ? "write" : "read", n, lba, st, ret);
+            dprintf(LOG_WARN, "nvme %02x:%02x.%x n%u: %s of %u blocks at lba %llu ",
+                    d->pci_bus, d->pci_devfn >> 3, d->pci_devfn & 7, d->lun,
+                    wr ? "write" : "read", n, lba);
+            if (st < 0)
+                dprintf(LOG_WARN, "got no answer in %u ms, int13 %02x\n", NVME_CMD_TIMEOUT_MS, ret);
+            else
+                dprintf(LOG_WARN, "failed, status %x, int13 %02x\n", st, ret);
             break;
         }
         if (bounce && !wr)

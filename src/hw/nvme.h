@@ -26,6 +26,7 @@ struct nvme_ctl {
     u32 prp_list;               /* one PRP list for the command in flight */
     u32 bounce;                 /* one page for buffers the device cannot reach */
     u32 max_bytes;              /* largest transfer of one command */
+    u8 write_cache;             /* volatile write cache: flush after writes */
     struct nvme_queue admin, io;
 } PACKED;
 

@@ -228,6 +228,7 @@ static void controller_init(u16 bdf, const char *name)
         return;
     }
     c->max_bytes = ci.max_bytes && ci.max_bytes < NVME_MAX_BYTES ? ci.max_bytes : NVME_MAX_BYTES;
+    c->write_cache = ci.write_cache;
 
     /* The active namespace list (NVMe 1.1 on); before it, every ID up to NN
      * is asked and the inactive ones answer with a size of 0. */
@@ -238,9 +239,9 @@ static void controller_init(u16 bdf, const char *name)
     else
         count = ci.namespaces < MAX_NSID_SCAN ? ci.namespaces : MAX_NSID_SCAN;
     dprintf(LOG_INFO, "%s: %s (serial %s, firmware %s) at %02x:%02x.%x, NVMe %u.%u, "
-            "%u %snamespaces, %u KiB per command\n", name, ci.model, ci.serial, ci.firmware,
+            "%u %snamespaces, %u KiB per command%s\n", name, ci.model, ci.serial, ci.firmware,
             bus, dev, fn, vs >> 16, (vs >> 8) & 0xFF, count, listed ? "active " : "possible ",
-            c->max_bytes >> 10);
+            c->max_bytes >> 10, c->write_cache ? ", write cache" : "");
     for (u32 i = 0; i < count; i++) {
         u32 nsid = listed ? nvme_ns_list_get(nslist, i) : i + 1;
         if (!namespace_add(c, bdf, name, nsid, ci.model))

@@ -83,10 +83,10 @@ STATIC_ASSERT(sizeof(struct nvme_sqe) == 64, "NVMe submission queue entry is 64 
 #define NVME_IDENTIFY_SIZE      4096
 
 /* ---- NVM commands ---- */
+#define NVME_CMD_FLUSH          0x00    /* volatile write cache to the medium */
 #define NVME_CMD_WRITE          0x01
 #define NVME_CMD_READ           0x02
-/* Read/Write: CDW10/11 = starting LBA, CDW12 = blocks - 1 (15:0) | FUA. */
-#define NVME_RW_FUA             0x40000000
+/* Read/Write: CDW10/11 = starting LBA, CDW12 = blocks - 1 (15:0). */
 
 /* ---- Identify Controller data (offsets) ---- */
 #define NVME_IDCTL_SN           4       /* 20 bytes ASCII, space padded */
@@ -96,6 +96,7 @@ STATIC_ASSERT(sizeof(struct nvme_sqe) == 64, "NVMe submission queue entry is 64 
 #define NVME_IDCTL_FR           64      /* 8 bytes firmware revision */
 #define NVME_IDCTL_MDTS         77      /* max transfer 2^n min pages, 0 = no limit */
 #define NVME_IDCTL_NN           516     /* dword: number of namespaces */
+#define NVME_IDCTL_VWC          525     /* bit 0: volatile write cache present */
 
 /* ---- Identify Namespace data (offsets) ---- */
 #define NVME_IDNS_NSZE          0       /* qword: size in logical blocks */
