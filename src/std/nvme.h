@@ -3,7 +3,7 @@
  * firmware reads. All integers are little-endian. */
 #ifndef KELP_STD_NVME_H
 #define KELP_STD_NVME_H
-#include "lib/types.h"
+#include "../lib/types.h"
 
 /* PCI class code of an NVMe controller: mass storage, non-volatile memory,
  * programming interface 02h (NVM Express). */
