@@ -19,7 +19,8 @@ struct nvme_queue {
     u8 qid;
 } PACKED;
 
-/* A controller: the first bytes of its memory block (NVME_CTL_*). */
+/* A controller, in its memory block (NVME_CTL_*). The admin queue pair is
+ * POST's: only POST sends admin commands. */
 struct nvme_ctl {
     u32 regs;                   /* BAR0 */
     u32 db_stride;              /* bytes between doorbells */
@@ -30,16 +31,15 @@ struct nvme_ctl {
     struct nvme_queue admin, io;
 } PACKED;
 
-/* Layout of the memory block POST allocates per controller (page aligned;
- * each queue starts on a page as the controller requires). */
-#define NVME_CTL_ADMIN_SQ   0x0000      /* NVME_ADMIN_ENTRIES * 64 */
+/* Layout of the memory block POST allocates in the high zone per
+ * controller (page aligned; each queue starts on a page as the controller
+ * requires, the rest of its page holds the smaller things). */
+#define NVME_CTL_IO_SQ      0x0000      /* NVME_IO_ENTRIES * 64 */
 #define NVME_CTL_STATE      0x0400      /* struct nvme_ctl */
 #define NVME_CTL_PRP_LIST   0x0800      /* NVME_PRP_ENTRIES * 8 */
-#define NVME_CTL_ADMIN_CQ   0x1000
-#define NVME_CTL_IO_SQ      0x2000
-#define NVME_CTL_IO_CQ      0x3000
-#define NVME_CTL_BOUNCE     0x4000      /* a whole page */
-#define NVME_CTL_SIZE       0x5000
+#define NVME_CTL_IO_CQ      0x1000      /* NVME_IO_ENTRIES * 16 */
+#define NVME_CTL_BOUNCE     0x2000      /* a whole page */
+#define NVME_CTL_SIZE       0x3000
 #define NVME_ADMIN_ENTRIES  8
 #define NVME_IO_ENTRIES     16
 #define NVME_PRP_ENTRIES    256         /* 1 MiB beyond the first page */

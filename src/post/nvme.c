@@ -22,9 +22,18 @@
 
 #define MAX_NSID_SCAN 1024      /* NVMe 1.0 controllers: IDs tried without a list */
 
-/* Identify data lands here (POST runs flat, so these are device addresses). */
+/* Identify data lands here (POST runs flat, so these are device addresses).
+ * The admin queues live here too, not in the high zone, which QEMU keeps
+ * small (160 KiB, the room -initrd leaves): the controller reads its admin
+ * submission queue only when its doorbell is rung and writes the completion
+ * queue only for admin commands (Kelp sends no asynchronous event
+ * requests), and only POST sends any. An OS driver disables the controller
+ * before it gives it new admin queues. Controllers set up one after the
+ * other share the pages; the earlier ones are idle by then. */
 static u8 idbuf[NVME_IDENTIFY_SIZE] __attribute__((aligned(NVME_PAGE_SIZE)));
 static u8 nslist[NVME_IDENTIFY_SIZE] __attribute__((aligned(NVME_PAGE_SIZE)));
+static u8 admin_sq[NVME_PAGE_SIZE] __attribute__((aligned(NVME_PAGE_SIZE)));
+static u8 admin_cq[NVME_PAGE_SIZE] __attribute__((aligned(NVME_PAGE_SIZE)));
 /* A controller that failed after getting its memory leaves it to the next. */
 static u8 *spare_mem;
 
@@ -84,10 +93,12 @@ static int create_io_queues(struct nvme_ctl *c)
     return nvme_cmd(c, &c->admin, &sq);
 }
 
-static void queue_init(struct nvme_queue *q, u8 *mem, u32 sq, u32 cq, u16 size, u8 qid)
+static void queue_init(struct nvme_queue *q, u8 *sq, u8 *cq, u16 size, u8 qid)
 {
-    q->sq = (u32)mem + sq;
-    q->cq = (u32)mem + cq;
+    memset(sq, 0, size * sizeof(struct nvme_sqe));
+    memset(cq, 0, size * NVME_CQE_SIZE);
+    q->sq = (u32)sq;
+    q->cq = (u32)cq;
     q->size = size;
     q->qid = qid;
     q->phase = 1;               /* the zeroed entries carry phase 0 */
@@ -194,11 +205,11 @@ static void controller_init(u16 bdf, const char *name)
     c->db_stride = 4u << NVME_CAP_DSTRD(cap);
     c->prp_list = (u32)mem + NVME_CTL_PRP_LIST;
     c->bounce = (u32)mem + NVME_CTL_BOUNCE;
-    queue_init(&c->admin, mem, NVME_CTL_ADMIN_SQ, NVME_CTL_ADMIN_CQ, NVME_ADMIN_ENTRIES, 0);
+    queue_init(&c->admin, admin_sq, admin_cq, NVME_ADMIN_ENTRIES, 0);
     u16 io_entries = NVME_IO_ENTRIES;
     while (io_entries > NVME_CAP_MQES(cap) + 1)
         io_entries >>= 1;
-    queue_init(&c->io, mem, NVME_CTL_IO_SQ, NVME_CTL_IO_CQ, io_entries, 1);
+    queue_init(&c->io, mem + NVME_CTL_IO_SQ, mem + NVME_CTL_IO_CQ, io_entries, 1);
 
     reg_wr(c, NVME_REG_AQA, (NVME_ADMIN_ENTRIES - 1) << 16 | (NVME_ADMIN_ENTRIES - 1));
     flat_wr64(bar + NVME_REG_ASQ, c->admin.sq);

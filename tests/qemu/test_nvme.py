@@ -419,3 +419,7 @@ def test_linux_boots_from_nvme(linux_image, tmp_path):
     assert edd.get("host_bus", "").split()[:2] == ["PCI", "00:04.0"], f"EDD: {edd}" + log
     assert "done" in lines, "init did not finish" + log
     assert not r.timed_out and r.status == harness.EXIT_OK_STATUS, log
+    # The controller's queues join the high zone, which must stay within
+    # the 160 KiB QEMU keeps free of a -initrd.
+    zone = re.search(r"^alloc: (\d+) KiB of tables at the top of RAM", r.debug, re.M)
+    assert zone and int(zone.group(1)) <= 160, log
