@@ -6,7 +6,7 @@
 #include "lib/flat.h"
 #include "lib/output.h"
 
-/* The highest byte a real-mode seg:off reaches (FFFF:FFFF). */
+/* One past the highest byte a real-mode seg:off reaches (FFFF:FFFF). */
 #define REAL_MODE_END 0x10FFF0
 
 static u32 doorbell(struct nvme_ctl *c, struct nvme_queue *q, int completion)
