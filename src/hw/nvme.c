@@ -89,6 +89,30 @@ static int status_ret(int st, bool wr)
     return NVME_SC_TYPE(st) == NVME_SCT_MEDIA ? DISK_RET_ECC : DISK_RET_CTRL_FAIL;
 }
 
+/* Read or write n blocks at lba with the data at addr; for a write, then
+ * flush the volatile cache. The status of the first command that failed.
+ * (Out of line: inlined, it makes the 16-bit code larger.) */
+static __attribute__((noinline)) int rw(struct nvme_ctl *c, struct disk *d, bool wr, u64 lba,
+                                        u32 n, u32 addr)
+{
+    struct nvme_sqe cmd = {
+        .cdw0 = wr ? NVME_CMD_WRITE : NVME_CMD_READ,
+        .nsid = d->lun,
+        .prp1 = addr,
+        .prp2 = prp2_for(c, addr, n * d->blksize),
+        .cdw10 = (u32)lba,
+        .cdw11 = (u32)(lba >> 32),
+        .cdw12 = n - 1,
+    };
+    int st = nvme_cmd(c, &c->io, &cmd);
+    if (st || !wr || !c->write_cache)
+        return st;
+    /* Blocks count as written once they are on the medium, not in a
+     * volatile cache. */
+    struct nvme_sqe flush = { .cdw0 = NVME_CMD_FLUSH, .nsid = d->lun };
+    return nvme_cmd(c, &c->io, &flush);
+}
+
 int nvme_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, u32 *done)
 {
     *done = 0;
@@ -119,22 +143,7 @@ int nvme_transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off, 
         u32 addr = bounce ? c.bounce : buf;
         if (bounce && wr)
             flat_move(addr, buf, len);
-        struct nvme_sqe cmd = {
-            .cdw0 = wr ? NVME_CMD_WRITE : NVME_CMD_READ,
-            .nsid = d->lun,
-            .prp1 = addr,
-            .prp2 = prp2_for(&c, addr, len),
-            .cdw10 = (u32)lba,
-            .cdw11 = (u32)(lba >> 32),
-            .cdw12 = n - 1,
-        };
-        int st = nvme_cmd(&c, &c.io, &cmd);
-        if (!st && wr && c.write_cache) {
-            /* Blocks count as written once they are on the medium, not
-             * in a volatile cache. */
-            struct nvme_sqe flush = { .cdw0 = NVME_CMD_FLUSH, .nsid = d->lun };
-            st = nvme_cmd(&c, &c.io, &flush);
-        }
+        int st = rw(&c, d, wr, lba, n, addr);
         if (st) {
             ret = status_ret(st, wr);
             dprintf(LOG_WARN, "nvme %02x:%02x.%x n%u: %s of %u blocks at lba %llu ",
