@@ -9,7 +9,10 @@ prints what it got; the expected data comes from the image files, which
 are checked again after QEMU exits for what the writes left on them.
 Reads of sector ERR_READ_LBA and writes of ERR_WRITE_LBA of the boot
 namespace fail in QEMU's block layer (blkdebug), and so does every cache
-flush of namespace 3.
+flush of namespace 3. QEMU's trace of the commands it received shows the
+data pointers and flushes the driver sent. A second boot throttles the
+second controller's namespace so that its commands never complete in
+time.
 
 test_linux_boots_from_nvme boots the syslinux + Linux disk of
 test_linux.py from an NVMe namespace with no other disk, and checks what
@@ -198,7 +201,8 @@ def ok(v, name, count):
 def test_log_lists_namespaces_with_size_and_model(run):
     log = run.log
     assert re.search(r"^nvme0: QEMU NVMe Ctrl \(serial KELPNV0, firmware \S+\) at 00:02\.0, "
-                     r"NVMe 1\.\d+, 4 active namespaces, 16 KiB per command, write cache$", log, re.M), log
+                     r"NVMe 1\.\d+, 4 active namespaces, 16 KiB per command, write cache$",
+                     log, re.M), log
     expect = [
         ("nvme0 n1", "QEMU NVMe Ctrl", 8, 16384, 0x80),
         ("nvme0 n3", "QEMU NVMe Ctrl", 1, 2048, 0x81),
