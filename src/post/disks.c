@@ -2,6 +2,7 @@
 #include "post/post.h"
 #include "rtdata.h"
 #include "bda.h"
+#include "post/nvme.h"
 #include "hw/ata.h"
 #include "hw/cmos.h"
 #include "lib/far.h"
@@ -212,4 +213,5 @@ void disks_init(void)
     ata_init();
     /* Native PCI storage drivers register their disks after IDE's. */
     ahci_init();
+    nvme_init();
 }

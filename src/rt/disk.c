@@ -8,6 +8,7 @@
 #include "edd.h"
 #include "hw/ata.h"
 #include "hw/ahci.h"
+#include "hw/nvme.h"
 #include "lib/chs.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -75,11 +76,13 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     case DISK_AHCI:
         if (CONFIG_AHCI)
             return ahci_transfer(d, op, lba, count, seg, off, done);
-        /* fall through */
-    default:
-        *done = 0;
-        return DISK_RET_EPARAM;
+        break;
+    case DISK_NVME:
+        if (CONFIG_NVME)
+            return nvme_transfer(d, op, lba, count, seg, off, done);
+        break;
     }
+    return DISK_RET_EPARAM;
 }
 
 int disk_read(u8 drive, u32 lba, u16 count, u16 seg, u16 off)
@@ -109,8 +112,10 @@ static void chs_rw(struct bregs *r, struct disk *d, int op)
 }
 
 /* 42h/43h/44h/47h: extended read, write (AL = 2: with verify), verify,
- * seek. The packet follows EDD-4: at most 127 blocks (the count is read as
- * a word, so a caller's 256 is refused rather than taken as 0; the FFh
+ * seek. The packet follows EDD-4, which allows 127 blocks; 128 (a whole
+ * 64 KiB segment of 512-byte sectors, which loaders send too) is served as
+ * well. The count is read as a word, so a caller's 256 is refused rather
+ * than taken as 0; the FFh
  * form with a 32-bit count is not supported), and a buffer of FFFF:FFFF
  * means the 64-bit address at 10h, served when real mode can reach it. */
 static void ext_rw(struct bregs *r, struct disk *d, int op)
@@ -125,7 +130,7 @@ static void ext_rw(struct bregs *r, struct disk *d, int op)
         /* refused */
     } else if (op < 0) {
         ret = dap.lba < d->sectors ? DISK_RET_OK : DISK_RET_EPARAM;
-    } else if (count > 127) {
+    } else if (count > 128) {
         /* refused */
     } else if (buf_seg == 0xFFFF && buf_off == 0xFFFF && op != ATA_OP_VERIFY
                && (dap.size < 0x18 || dap.buf_flat + count * d->blksize > REAL_MODE_END)) {
@@ -197,14 +202,13 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.blksize = d->blksize;
     u16 len = 0x1A;
     if (size >= 0x1E) {
+        /* The DPTE describes IDE registers: other drives have none. */
+        p.dpte_off = p.dpte_seg = 0xFFFF;
         if (d->type == DISK_ATA || d->type == DISK_ATAPI) {
             int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
             fill_dpte(idx, d);
             p.dpte_off = (u16)(u32)&dpte[idx];
             p.dpte_seg = RTSEG;
-        } else {
-            /* No IDE task file to describe. */
-            p.dpte_off = p.dpte_seg = 0xFFFF;
         }
         len = 0x1E;
     }
@@ -224,6 +228,12 @@ static void ext_params(struct bregs *r, struct disk *d)
             memcpy(p.iface, "SATA    ", 8);
             p.iface_path[3] = 0xFF;
             p.dev_path[0] = d->target;
+        }
+        if (d->type == DISK_NVME) {
+            /* EDD-4 amendment 1 (INCITS 480-2011/AM1) added NVMe: the
+             * device path starts with the namespace ID (a dword). */
+            memcpy(p.iface, "NVME    ", 8);
+            memcpy(p.dev_path, &d->lun, 4);
         }
         len = t13 ? 0x4A : 0x42;
         u8 *b = (u8 *)&p;

@@ -50,6 +50,9 @@ FUZZ_SRC_smbios      := src/fw/smbios.c src/lib/checksum.c
 FUZZ_SRC_chs         := src/lib/chs.c
 FUZZ_SRC_mbr         := src/boot/mbr.c
 FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs mbr
+# NVMe Identify data.
+FUZZ_SRC_nvmeid      := src/fw/nvmeid.c
+FUZZ_TARGETS += nvmeid
 # El Torito catalogs, where the firmware has the parser.
 ifneq ($(wildcard $(FUZZ_TOP)/src/fw/eltorito.c),)
 FUZZ_SRC_eltorito    := src/fw/eltorito.c

@@ -552,6 +552,45 @@ def mbr_seeds():
     }
 
 
+def nvme_ctrl(model=b"QEMU NVMe Ctrl", serial=b"KELP0001", mdts=7, nn=256, vwc=1):
+    d = bytearray(526)
+    d[4:24] = serial.ljust(20)
+    d[24:64] = model.ljust(40)
+    d[64:72] = b"7.2.22".ljust(8)
+    d[77] = mdts
+    struct.pack_into("<I", d, 516, nn)
+    d[525] = vwc
+    return d
+
+
+def nvme_ns(blocks, flbas, formats, nlbaf=None):
+    """formats: (metadata bytes, log2 block size) per LBA format."""
+    d = bytearray(128 + 4 * len(formats))
+    struct.pack_into("<QQ", d, 0, blocks, blocks)
+    d[25] = len(formats) - 1 if nlbaf is None else nlbaf
+    d[26] = flbas
+    for i, (ms, lbads) in enumerate(formats):
+        struct.pack_into("<I", d, 128 + 4 * i, lbads << 16 | ms)
+    return d
+
+
+def nvmeid_seeds():
+    qemu = [(0, 9), (8, 9), (16, 9), (64, 9), (0, 12), (8, 12), (16, 12), (64, 12)]
+    many = [(0, 9)] * 17 + [(0, 12)]
+    return {
+        "controller": bytes([0]) + nvme_ctrl(),
+        "controller-no-limit": bytes([0]) + nvme_ctrl(mdts=0, vwc=0),
+        "controller-16k-pages": bytes([2]) + nvme_ctrl(mdts=30),
+        "namespace-512": bytes([0]) + nvme_ns(16384, 0, qemu),
+        "namespace-4096": bytes([0]) + nvme_ns(256, 4, qemu),
+        "namespace-metadata": bytes([0]) + nvme_ns(256, 5, qemu),
+        "namespace-inactive": bytes([0]) + nvme_ns(0, 0, qemu),
+        "namespace-format-17": bytes([0]) + nvme_ns(100, 0x21, many),
+        "namespace-bad-format": bytes([0]) + nvme_ns(100, 3, qemu[:2]),
+        "namespace-list": bytes([0]) + struct.pack("<6I", 1, 3, 5, 6, 0, 9),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
@@ -567,6 +606,7 @@ def main():
         "chs": chs_seeds(),
         "eltorito": eltorito_seeds(),
         "mbr": mbr_seeds(),
+        "nvmeid": nvmeid_seeds(),
     }
     for target, seeds in sets.items():
         d = os.path.join(args.corpus, target)

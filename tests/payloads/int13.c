@@ -306,12 +306,13 @@ static void requests(void)
     for (u16 i = 0; i < sizeof(ivt); i++)
         ivt[i] = peekb(0, i);
 
-    /* Block counts: 127 is the most EDD allows, 128 and a word 256 are
-     * refused and nothing moves. */
+    /* Block counts: 127 is the most EDD allows and 128 (64 KiB) is served
+     * too; a word 256 is refused and nothing moves. */
     fill(BUF_SEG, 0, SECTOR, 0xA5);
     set_dap(0, 100, 128, BUF_SEG, 0);
     ext(0x42, 0);
     P("rq.count128=%x:%02x:%x:%x", cf(), ah(), dap.count, all(BUF_SEG, 0, SECTOR, 0xA5));
+    fill(BUF_SEG, 0, SECTOR, 0xA5);
     set_dap(0, 100, 256, BUF_SEG, 0);
     ext(0x42, 0);
     P("rq.count256=%x:%02x:%x:%x", cf(), ah(), dap.count, all(BUF_SEG, 0, SECTOR, 0xA5));

@@ -243,8 +243,9 @@ def test_request_validation():
     with tempfile.TemporaryDirectory(prefix="kelp-int13-") as tmp:
         img = image_with_mode(tmp, MODE_REQUESTS)
         v, log = run(ide(img, ",snapshot=on"))
-    # EDD: 127 blocks at most; more (also as a word) is refused, nothing moves
-    assert v["rq.count128"] == ["1", "01", "0", "1"]
+    # EDD allows 127 blocks; 128 (64 KiB) is served too, 256 (a word) is
+    # refused and nothing moves
+    assert v["rq.count128"] == ["0", "00", "80", "0"]
     assert v["rq.count256"] == ["1", "01", "0", "1"]
     assert v["rq.count127"] == ["0", "00", "7f", marker_sum(65), marker_sum(65 + 126)]
     assert v["rq.size0f"] == ["1", "01", "0"]

@@ -52,6 +52,10 @@ UNIT_SRC_mbr       := $(UNIT_TOP)/src/boot/mbr.c
 UNIT_SRC_ata_error := $(UNIT_TOP)/src/hw/ata_error.c
 UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, boot/mbr.h hw/ata.h)
 UNIT_TESTS += mbr ata_error
+# NVMe Identify data.
+UNIT_SRC_nvmeid := $(UNIT_TOP)/src/fw/nvmeid.c
+UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/nvmeid.h std/nvme.h)
+UNIT_TESTS += nvmeid
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
@@ -76,7 +80,7 @@ unit: $(UNIT_BINS)
 # -Os (the firmware's level) and -O2 (where gcc turns more loops into calls).
 UNIT_MODES_SRCS := $(UNIT_TOP)/src/lib/checksum.c $(UNIT_TOP)/src/lib/chs.c \
 	$(UNIT_TOP)/src/fw/e820map.c $(UNIT_DIR)/modes_div64.c \
-	$(UNIT_TOP)/src/fw/eltorito.c $(UNIT_TOP)/src/boot/mbr.c $(UNIT_TOP)/src/hw/ata_error.c
+	$(UNIT_TOP)/src/fw/eltorito.c $(UNIT_TOP)/src/boot/mbr.c $(UNIT_TOP)/src/hw/ata_error.c $(UNIT_TOP)/src/fw/nvmeid.c
 UNIT_MODES_CFLAGS ?= -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-std=gnu11 -march=i686 -mregparm=3 -mgeneral-regs-only \
 	-Wall -Wextra -Werror -I$(UNIT_TOP)/src
