@@ -8,6 +8,10 @@ Layout of the disk (32 MiB by default):
   sector 2048..    the FAT16 file system: ldlinux.sys (syslinux), syslinux.cfg,
                    vmlinuz and initrd.gz
 
+syslinux.cfg boots the label "linux"; "demo" (the --demo image) and "s3" (the
+init suspends to RAM once, for firmware without -kernel: a test boots a copy
+whose DEFAULT it changes) add a word to the kernel command line.
+
 The initramfs holds a static busybox and an /init script that reports, on the
 serial console, what the kernel learned from the firmware: the e820 memory map,
 the EDD (int 13h extensions) data of each BIOS disk and whether DMI tables were
@@ -82,6 +86,10 @@ LABEL demo
   KERNEL /vmlinuz
   INITRD /initrd.gz
   APPEND {CMDLINE} kelp.demo
+LABEL s3
+  KERNEL /vmlinuz
+  INITRD /initrd.gz
+  APPEND {CMDLINE} kelp.s3
 """
 
 INIT_SCRIPT = r"""#!/bin/busybox sh

@@ -38,6 +38,10 @@ pytestmark = pytest.mark.skipif(not os.path.exists(harness.KELP),
 
 @pytest.fixture(scope="session", autouse=True)
 def roms_built():
+    build_roms()
+
+
+def build_roms():
     """Run the make fragment once per worker (a no-op when up to date); a
     lock keeps parallel workers from building at the same time."""
     os.makedirs(harness.OUT, exist_ok=True)

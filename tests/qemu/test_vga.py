@@ -274,15 +274,23 @@ def test_boot_sector_text_on_screen(fw, adapter, boot_disk, tmp_path):
     if not os.path.exists(FIRMWARES[fw]):
         pytest.skip(f"{FIRMWARES[fw]} does not exist")
     s = grab(fw, adapter, boot_disk, tmp_path)
+    check_text_screen(s, fw, adapter)
+
+
+def check_text_screen(s, fw, adapter, slot=2):
+    """The checks of one grab() result; slot is the adapter's PCI device
+    number. Also used by the Xen tests (tests/qemu/test_xen.py)."""
     chars, attrs = text_screen(s["mem"])
     text = screen_text(chars)
     shown = "\n".join(f"{i:2d}|{t}" for i, t in enumerate(text))
     where = f"(screen saved as {s['png']})\ntext memory:\n{shown}"
 
     vendor, device = ADAPTER_IDS[adapter]
-    assert (0, 2, 0, vendor, device) in s["pci"], f"no {adapter} at 00:02.0: {s['pci']}"
+    assert (0, slot, 0, vendor, device) in s["pci"], \
+        f"no {adapter} at 00:{slot:02x}.0: {s['pci']}"
     if fw == "kelp":
-        assert "rom: running ROM of 00:02.0 at c000:0003" in s["debug"], s["debug"][-3000:]
+        assert f"rom: running ROM of 00:{slot:02x}.0 at c000:0003" in s["debug"], \
+            s["debug"][-3000:]
         assert "SeaVGABIOS" in s["debug"]
 
     # The adapter is in 80x25 text mode: BDA mode byte 3, 80 columns, and

@@ -29,14 +29,20 @@ What Kelp must show here: its log on port 0xE9, with a line containing
 and from an AHCI disk; Linux finds the ACPI,
 SMBIOS and MP tables and all the RAM of the simulator's e820; after the
 hand-off no fw_cfg access, no PAM write and no word write to port 0x10;
-and the same image still takes the QEMU path on plain QEMU."""
+the same image still takes the QEMU path on plain QEMU. Option ROMs come
+from the ROM BARs the simulator assigned: the rtl8139's iPXE PXE-boots
+Linux, a BCV ROM's disk boots, the cirrus VGA BIOS puts text on the
+screen. After S3, the wake-up skips both hvmloader's work (the simulator
+only maps C0000-FFFFF back as RAM, as Xen keeps it) and Kelp's POST."""
 import fcntl
 import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -46,9 +52,16 @@ import pytest
 import harness
 import test_linux
 import test_probe
+import test_roms
 import test_tables
 from test_probe import mkimage
+import test_vga
 from test_linux import linux_image  # noqa: F401  (the disk image fixture)
+from test_netboot import tftp_root  # noqa: F401  (the PXE tree fixture)
+from test_vga import boot_disk  # noqa: F401  (the INT 10h boot sector)
+
+sys.path.insert(0, os.path.join(harness.ROOT, "tests", "images"))
+import mklinux  # noqa: E402  (the disk's syslinux.cfg and partition)
 
 SIM_MK = os.path.join("xen", "sim", "build.mk")
 KCONFIG = os.path.join(harness.ROOT, "Kconfig")
@@ -62,6 +75,8 @@ LINUX_TIMEOUT = 240
 MARKER_RE = re.compile(r"memory_region_ops_write .* addr 0xf0c value 0x5853494d size 4 ")
 
 E820_SIM_RE = re.compile(r"^xen-sim: e820: ([0-9a-f]+)-([0-9a-f]+) type (\d)$")
+BAR_SIM_RE = re.compile(r"^xen-sim: ([0-9a-f]{2}\.\d) BAR ([0-9a-f]{2}) size ([0-9a-f]+) "
+                        r"at ([0-9a-f]+)$")
 
 
 # ---------------------------------------------------------------- building
@@ -153,6 +168,15 @@ class Run:
                 out.append((int(m.group(1), 16), int(m.group(2), 16), int(m.group(3))))
         return out
 
+    def sim_bar(self, fn, reg):
+        """(address, size) the simulator gave BAR reg of function fn
+        ("04.0"), None if it placed none."""
+        for l in self.sim_lines():
+            m = BAR_SIM_RE.match(l)
+            if m and m.group(1) == fn and int(m.group(2), 16) == reg:
+                return int(m.group(4), 16), int(m.group(3), 16)
+        return None
+
     def describe(self):
         def tail(text, n=40):
             return "\n".join(text.replace("\r", "").splitlines()[-n:])
@@ -162,12 +186,13 @@ class Run:
                 f"--- serial (tail) ---\n{tail(self.serial, 30)}")
 
 
-def machine(memory="256M", smp=1):
-    """A qemu-xen-like machine (no firmware yet)."""
+def machine(memory="256M", smp=1, net=""):
+    """A qemu-xen-like machine (no firmware yet); net: more options of the
+    NIC's user network (",tftp=...")."""
     return ["-M", "pc,smm=off,vmport=off", "-accel", "tcg", "-m", memory, "-smp", str(smp),
             "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
             "-device", "cirrus-vga,addr=03.0",
-            "-netdev", "user,id=n0,restrict=on", "-device", "rtl8139,netdev=n0,addr=04.0",
+            "-netdev", f"user,id=n0,restrict=on{net}", "-device", "rtl8139,netdev=n0,addr=04.0",
             "-device", f"isa-debug-exit,iobase={harness.EXIT_PORT:#x},iosize=4"]
 
 
@@ -357,17 +382,22 @@ def inspect_image(tmp_path_factory):
 
 
 class Guest:
-    """QEMU under the simulator with a QMP socket, for reading memory and
-    asking the monitor about CPU and interrupt controller state."""
+    """QEMU under the simulator with a QMP socket, for reading memory,
+    asking the monitor about CPU and interrupt controller state, taking
+    screendumps and waking the machine; ports 0xE9 and 0x402 and COM1 are
+    read while it runs."""
 
     def __init__(self, args):
         self.tmp = tempfile.TemporaryDirectory(prefix="kelp-xen-qmp-")
         self.sock_path = os.path.join(self.tmp.name, "qmp.sock")
-        self.e9_path = os.path.join(self.tmp.name, "e9")
+        self.paths = {n: os.path.join(self.tmp.name, n) for n in ("e9", "402", "serial")}
         cmd = [harness.QEMU] + list(args) + [
-            "-chardev", f"file,id=xe9,path={self.e9_path}",
+            "-chardev", f"file,id=xe9,path={self.paths['e9']}",
             "-device", "isa-debugcon,iobase=0xe9,chardev=xe9",
-            "-serial", "none", "-qmp", f"unix:{self.sock_path},server=on,wait=off"]
+            "-chardev", f"file,id=x402,path={self.paths['402']}",
+            "-device", "isa-debugcon,iobase=0x402,chardev=x402",
+            "-serial", f"file:{self.paths['serial']}",
+            "-qmp", f"unix:{self.sock_path},server=on,wait=off"]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.sock = None
@@ -414,9 +444,40 @@ class Guest:
     def u32(self, addr):
         return struct.unpack("<I", self.read(addr, 4))[0]
 
+    def text(self, name):
+        try:
+            with open(self.paths[name], "rb") as f:
+                return f.read().decode("latin-1")
+        except FileNotFoundError:
+            return ""
+
     def e9(self):
-        with open(self.e9_path, "rb") as f:
-            return f.read().decode("latin-1")
+        return self.text("e9")
+
+    def wait_for(self, pattern, timeout, source="serial"):
+        """Poll one output ("e9", "402" or "serial") until the regex
+        matches; the match, or None once QEMU exits or the time is up."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.text(source))
+            if m or self.proc.poll() is not None or time.monotonic() > deadline:
+                return m or rx.search(self.text(source))
+            time.sleep(0.1)
+
+    def finish(self, timeout):
+        """QEMU's exit status once the guest ends it, None if it does not."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def describe(self):
+        def tail(text, n):
+            return "\n".join(text.replace("\r", "").splitlines()[-n:])
+        return (f"\n--- port 0xE9 (tail) ---\n{tail(self.e9(), 40)}"
+                f"\n--- port 0x402 (tail) ---\n{tail(self.text('402'), 15)}"
+                f"\n--- serial (tail) ---\n{tail(self.text('serial'), 30)}")
 
     def wait_flag(self, addr, timeout=60):
         deadline = time.monotonic() + timeout
@@ -941,3 +1002,161 @@ def test_kelp_xen_tcg_image_takes_the_qemu_path_on_plain_qemu(kelp_xen_tcg, prob
     probe_values(r, "XEN_TCG_TEST Kelp on plain QEMU")
     assert not r.e9, "Kelp wrote to port 0xE9 on plain QEMU" + r.describe()
     assert "Kelp" in r.d402, "Kelp's log is not on port 0x402" + r.describe()
+
+
+# ------------------------------------------- option ROMs, screen, network
+
+def test_kelp_pxe_boots_linux_through_ipxe_on_rtl8139_under_the_sim(
+        xen_sim, kelp_xen_tcg, tftp_root):  # noqa: F811
+    """The emulated rtl8139's iPXE ROM (QEMU's default efi-rtl8139.rom,
+    whose first image is the legacy one), behind the ROM BAR the simulator
+    assigned as hvmloader does: Kelp runs it, its BEV is the only boot
+    entry (no disk) and iPXE loads pxelinux, the kernel and the initramfs
+    over TFTP from QEMU's user network."""
+    r = run_qemu(machine(net=f",tftp={tftp_root},bootfile=pxelinux.0") +
+                 under_sim(xen_sim, kelp_xen_tcg), timeout=LINUX_TIMEOUT)
+    log = r.describe()
+    check_kelp_on_xen_log(r)
+    kelp = r.bios_log()
+    assert re.search(r"rom: running ROM of 00:04\.0 at [0-9a-f]{4}:0003", kelp), log
+    assert re.search(r'boot entry \(BEV\) [0-9a-f]{4}:[0-9a-f]{4} "iPXE \(PCI 00:04\.0\)',
+                     kelp), "the NIC ROM left no BEV" + log
+    assert "Booting from iPXE (PCI 00:04.0)" in kelp, log
+    assert "PXELINUX" in r.serial, "pxelinux never started" + log
+    lines = test_linux.report(r.serial)
+    assert "done" in lines, "the network-booted Linux did not finish its init" + log
+    assert r.status == harness.EXIT_OK_STATUS, log
+    # The ROM BAR is still where the simulator put it when Linux looks.
+    rom = r.sim_bar("04.0", 0x30)
+    assert rom and 0xF0000000 <= rom[0] < 0xFC000000, "no ROM BAR for the NIC" + log
+    nic = [l for l in lines if l.startswith("pci 0000:00:04.0 ")]
+    assert nic and f"{rom[0]:#018x}-{rom[0] + rom[1] - 1:#018x}" in nic[0], \
+        f"the NIC's ROM BAR moved from {rom[0]:#x}: {nic}" + log
+
+
+def test_kelp_boots_the_disk_of_a_bcv_rom_under_the_sim(xen_sim, kelp_xen_tcg, tmp_path):
+    """tests/roms' virtio-blk BCV ROM on a legacy virtio-blk device in the
+    slot after the NIC: the simulator gives it its I/O BAR and ROM BAR,
+    Kelp runs the ROM from the ROM BAR and calls its BCV, and the ROM's
+    disk (no IDE disk here) becomes 80h and boots; the disk program checks
+    every INT 13h answer through the ROM."""
+    test_roms.build_roms()
+    img = test_roms.disk(tmp_path, "virtio")
+    r = run_qemu(machine() + under_sim(xen_sim, kelp_xen_tcg) + [
+        "-drive", f"if=none,id=vd0,file={img},format=raw,snapshot=on",
+        "-device", "virtio-blk-pci,disable-modern=on,drive=vd0,addr=05.0,"
+                   f"romfile={test_roms.rom('virtio-blk')}",
+        "-icount", "shift=0,sleep=off"], timeout=PROBE_TIMEOUT)
+    log = r.describe()
+    check_kelp_on_xen_log(r)
+    kelp = r.bios_log()
+    assert re.search(r"rom: running ROM of 00:05\.0 at [0-9a-f]{4}:0003", kelp), log
+    assert re.search(r"rom: .*disk connection \(BCV\)", kelp), log
+    assert re.search(r"rom: BCV .*connected 1 disk", kelp), log
+    assert re.search(r"^boot 1: hard disk 80h", kelp, re.M), log
+    # The ROM and the disk program report on port 0x402 (test_roms reads
+    # the same lines from Result.debug).
+    rom_out = harness.Result(r.d402, r.serial, r.status, r.timed_out)
+    rom = test_roms.rom_report(rom_out, "virtio")
+    assert rom.get("id") == "10011af4" and rom.get("drive") == "80", rom
+    io, rom_bar = r.sim_bar("05.0", 0x10), r.sim_bar("05.0", 0x30)
+    assert io and io[0] >= 0xC000 and rom_bar, "the simulator placed no I/O or ROM BAR" + log
+    assert int(rom.get("io", "0"), 16) == io[0], \
+        f"the ROM drove I/O {rom.get('io')}, the simulator placed the BAR at {io[0]:#x}"
+    rep = test_roms.disk_report(rom_out)
+    assert rep["boot"] == [("virtio", "80")], rep
+    assert rep["drives"] == 1 and rep["done"], rep
+    test_roms.check_drive(rep, "80", "virtio", test_roms.romtool.DEFAULT_SECTORS)
+    assert r.status == harness.EXIT_OK_STATUS, log
+
+
+def test_cirrus_vga_bios_puts_text_on_the_screen_under_the_sim(
+        xen_sim, kelp_xen_tcg, boot_disk, tmp_path):  # noqa: F811
+    """The cirrus VGA BIOS (QEMU's ROM behind the adapter's ROM BAR at
+    03.0, where qemu-xen has it) runs under Kelp on the Xen path; the INT
+    10h boot sector of tests/qemu/test_vga.py prints, and the screendump
+    shows exactly the text memory's characters (test_vga's checks)."""
+    g = Guest(machine() + under_sim(xen_sim, kelp_xen_tcg) + [
+        "-drive", f"file={boot_disk},format=raw,if=ide,snapshot=on",
+        "-icount", "shift=0,sleep=off"])
+    try:
+        assert g.wait_for(r"VGA-TEST ready", PROBE_TIMEOUT, "402"), \
+            "the boot sector never said it was ready" + g.describe()
+        ppm = str(tmp_path / "screen.ppm")
+        g.qmp("screendump", filename=ppm)
+        mem = g.read(0xB8000, test_vga.COLS * test_vga.ROWS * 2)
+        bda = g.read(0x400, 0x100)
+        pci = [(d["bus"], d["slot"], d["function"], d["id"]["vendor"], d["id"]["device"])
+               for b in g.qmp("query-pci") for d in b["devices"]]
+        kelp, vgabios = g.e9(), g.text("402")
+    finally:
+        g.close()
+    w, h, rgb = test_vga.read_ppm(ppm)
+    os.makedirs(os.path.join(harness.OUT, "test"), exist_ok=True)
+    png = os.path.join(harness.OUT, "test", "vga-kelp-xen-sim-cirrus.png")
+    test_vga.write_png(png, w, h, rgb)
+    assert "Xen" in kelp and "xen-sim: jumping to F000:FFF0" in kelp, kelp[-3000:]
+    # Kelp's log (port 0xE9) and the VGA BIOS's (port 0x402) together play
+    # the single debug log test_vga reads on plain QEMU.
+    s = {"w": w, "h": h, "rgb": rgb, "mem": mem, "bda": bda, "png": png, "pci": pci,
+         "debug": kelp + "\n" + vgabios}
+    test_vga.check_text_screen(s, "kelp", "cirrus", slot=3)
+
+
+# ------------------------------------------------------------ S3
+
+S3_STEP_TIMEOUT = 60
+
+
+def s3_disk(linux_image, tmp_path):
+    """A copy of the test disk whose syslinux.cfg boots the "s3" label
+    (kernel command line with kelp.s3: the init suspends to RAM once)."""
+    disk = str(tmp_path / "linux-s3.img")
+    shutil.copyfile(linux_image, disk)
+    cfg = tmp_path / "syslinux.cfg"
+    cfg.write_text(mklinux.SYSLINUX_CFG.replace("@DEFAULT@", "s3"))
+    p = subprocess.run(["mcopy", "-o", "-i", f"{disk}@@{mklinux.PART_START * 512}",
+                        str(cfg), "::/syslinux.cfg"],
+                       env=dict(os.environ, MTOOLS_SKIP_CHECK="1"),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert p.returncode == 0, "mcopy failed: " + p.stdout.decode(errors="replace")
+    return disk
+
+
+def test_s3_resume_under_the_sim_skips_hvmloader_and_post(
+        xen_sim, kelp_xen_tcg, linux_image, tmp_path):  # noqa: F811
+    """Linux suspends to RAM; QMP system_wakeup resets the machine with
+    CMOS 0Fh = FEh. As on Xen, hvmloader's work is not redone: the
+    simulator only maps C0000-FFFFF back to RAM and jumps to F000:FFF0,
+    and Kelp, without a second POST, jumps to the kernel's waking vector."""
+    g = Guest(machine() + under_sim(xen_sim, kelp_xen_tcg) + [
+        "-drive", f"file={s3_disk(linux_image, tmp_path)},format=raw,if=ide",
+        "-global", "PIIX4_PM.disable_s3=0"])
+    try:
+        m = g.wait_for(r"KELP-INIT s3 states=.*", LINUX_TIMEOUT)
+        assert m and "mem" in m.group(0).split("mem_sleep")[0], \
+            "Linux did not boot to its S3 step, or has no S3" + g.describe()
+        assert g.wait_for(r"KELP-INIT s3 suspend", S3_STEP_TIMEOUT), g.describe()
+        deadline = time.monotonic() + S3_STEP_TIMEOUT
+        while g.qmp("query-status")["status"] != "suspended":
+            assert time.monotonic() < deadline, "the guest never went to sleep" + g.describe()
+            time.sleep(0.1)
+        before = g.e9()
+        assert "resume: FACS at" in before, "Kelp found no FACS on the Xen path" + g.describe()
+        g.qmp("system_wakeup")
+        assert g.wait_for(r"KELP-INIT s3 resumed", S3_STEP_TIMEOUT), \
+            g.describe() + "\n--- port 0xE9 after the wake-up:\n" + g.e9()[len(before):]
+        assert g.wait_for(r"KELP-INIT done", S3_STEP_TIMEOUT), g.describe()
+        status = g.finish(S3_STEP_TIMEOUT)
+        after = g.e9()[len(before):]
+        assert status == harness.EXIT_OK_STATUS, f"exit status {status}" + g.describe()
+    finally:
+        g.close()
+    assert "xen-sim: S3 wake-up" in after, after
+    # hvmloader's work is not redone (it would rebuild the tables and the
+    # info block in the sleeping OS's memory)...
+    assert "hvmloader stand-in starting" not in after and "info block" not in after, after
+    # ...and Kelp runs no second POST (it would overwrite the kernel at
+    # 1 MiB) but jumps to the waking vector.
+    assert re.search(r"resume: S3 wake-up, jumping to [0-9a-f]{4}:[0-9a-f]{4}", after), after
+    assert "Kelp BIOS" not in after and "Xen HVM" not in after, after

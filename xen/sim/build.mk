@@ -43,7 +43,7 @@ $(XSIM_BUILD)/%.o: $(XSIM_DIR)/%.c $(XSIM_DIR)/xsim.h $(XSIM_MK) | $(XSIM_BUILD)
 $(XSIM_BUILD)/string.o: src/lib/string.c src/lib/string.h $(XSIM_MK) | $(XSIM_BUILD)
 	$(XSIM_CC) $(XSIM_CFLAGS) -Isrc -c -o $@ $<
 
-$(XSIM_BUILD)/entry.o: $(XSIM_DIR)/entry.S $(XSIM_MK) | $(XSIM_BUILD)
+$(XSIM_BUILD)/entry.o: $(XSIM_DIR)/entry.S $(XSIM_DIR)/xsim.h $(XSIM_MK) | $(XSIM_BUILD)
 	$(XSIM_CC) -m32 -c -o $@ $<
 
 $(XSIM_BUILD):

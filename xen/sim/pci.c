@@ -28,7 +28,7 @@ u64 pci_hi_mem_start, pci_hi_mem_end;
 
 static u32 cfg_addr(u32 devfn, u32 reg)
 {
-    return 0x80000000u | (devfn << 8) | (reg & 0xFC);
+    return PCI_CFG(devfn, reg & 0xFC);
 }
 
 u32 pci_read32(u32 devfn, u32 reg)

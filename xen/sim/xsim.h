@@ -1,7 +1,10 @@
 /* xen-sim: a stand-in for Xen's hvmloader on a plain QEMU -M pc machine.
- * Shared declarations. Everything runs in 32-bit flat protected mode. */
+ * Shared declarations. Everything runs in 32-bit flat protected mode but
+ * the entry code (entry.S), which takes the constants only. */
 #ifndef XSIM_H
 #define XSIM_H
+
+#ifndef __ASSEMBLER__
 
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -18,6 +21,7 @@ typedef _Bool bool;
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((a) - 1))
 #define PACKED __attribute__((packed))
 #define NORETURN __attribute__((noreturn))
+#endif /* !__ASSEMBLER__ */
 
 /* ---- fixed places (the same numbers hvmloader uses) ---- */
 #define INFO_ADDR        0x00001000u    /* the XenHVMSeaBIOS block */
@@ -33,7 +37,7 @@ typedef _Bool bool;
 #define IOAPIC_BASE      0xFEC00000u
 #define LAPIC_BASE       0xFEE00000u
 #define IOAPIC_ID        1
-#define PM_IO_BASE       0xB000u        /* where Xen puts the ACPI PM block */
+#define PM_IO_BASE       0xB000         /* where Xen puts the ACPI PM block */
 
 /* The table area: the top of QEMU's low RAM stands in for Xen's
  * FC000000-FE000000 (which is MMIO on QEMU). Its first MiB plays the
@@ -47,18 +51,25 @@ typedef _Bool bool;
 #define PCI_DEVFN(d, f)  (((d) << 3) | (f))
 #define HOST_DEVFN       PCI_DEVFN(0, 0)
 #define ISA_DEVFN        PCI_DEVFN(1, 0)
+#define PM_DEVFN         PCI_DEVFN(1, 3)    /* PIIX4 power management */
+#define PCI_CFG(devfn, reg) (0x80000000 | ((devfn) << 8) | (reg))   /* for 0xCF8 */
 #define PCI_ISA_IRQ_MASK 0x0C20u        /* IRQs 5, 10 and 11 */
 
 /* Marker: the last I/O write the simulator makes before the hand-off. A
  * dword to an otherwise unused port, so a trace can tell the simulator's
  * own accesses from the loaded BIOS's. */
-#define MARKER_PORT      0x0F0Cu
-#define MARKER_VALUE     0x5853494Du    /* "MISX" little-endian, "XSIM" */
+#define MARKER_PORT      0x0F0C
+#define MARKER_VALUE     0x5853494D     /* "MISX" little-endian, "XSIM" */
 
 /* Fatal errors end QEMU through isa-debug-exit if present: status 253. */
 #define EXIT_PORT        0xF4
 #define EXIT_FAIL        0x7E
 
+/* CMOS shutdown status byte; QEMU's RTC sets it to FEh on S3 suspend. */
+#define CMOS_SHUTDOWN    0x0F
+#define CMOS_S3_RESUME   0xFE
+
+#ifndef __ASSEMBLER__
 /* ---- port and memory access ---- */
 static inline void outb(u16 port, u8 v) { asm volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { asm volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
@@ -150,4 +161,5 @@ void acpi_cpus(u32 rsdp, struct cpu_list *cpus);
 /* ---- entry.S ---- */
 void NORETURN xsim_handoff(void);
 
+#endif /* !__ASSEMBLER__ */
 #endif
