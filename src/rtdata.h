@@ -107,6 +107,10 @@ struct rtdata {
     u32 resume_magic;           /* first: the reset code reads it by offset */
     u32 facs;                   /* ACPI FACS (S3 waking vector), 0 = none */
     u8 pam[7];                  /* i440FX PAM0-6 as POST left them (QEMU) */
+    u16 pm1a_cnt;               /* ACPI PM1a control port (power-off), 0 = none */
+    u8 s5_type;                 /* SLP_TYP of S5 for pm1a_cnt */
+    u8 acpi_reset_value;
+    u16 acpi_reset_port;        /* FADT reset register (I/O), 0 = none */
     u8 platform;
     u8 disk_count;              /* hard disks: drive 80h + index */
     u8 e820_count;

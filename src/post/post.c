@@ -64,6 +64,6 @@ void post_main(void)
     memmap_finalize();
     post_phase("boot");
     shadow_lock();
-    resume_prepare();       /* what an S3 wake-up needs: the FACS, PAM */
+    acpi_pm_setup();        /* for S3 resume, reset, power-off: FACS, PAM, FADT */
     boot_start();
 }

@@ -18,9 +18,10 @@ bool call16_int_limited(u8 vec, struct bregs *r, u32 ms);
 
 void shadow_unlock(void);
 void shadow_lock(void);
-/* S3: clear CMOS 0Fh early; record the FACS and PAM state at the end. */
+/* S3: clear CMOS 0Fh early. At the end of POST, record what S3 resume,
+ * reset and power-off need from the ACPI tables (src/post/acpipm.c). */
 void resume_clear(void);
-void resume_prepare(void);
+void acpi_pm_setup(void);
 void memmap_init(void);
 void memmap_finalize(void);
 void memmap_reserve(u64 base, u64 length);

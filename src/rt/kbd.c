@@ -140,6 +140,10 @@ static u16 translate(u8 sc, u8 flags, bool e0)
 static void kbd_reset_machine(void)
 {
     bda_set16(BDA_RESET_FLAG, 0x1234);
+    /* The FADT's reset register first (Xen and ACPI machines), then the
+     * PIIX reset control register, then the keyboard controller. */
+    if (rtdata.acpi_reset_port)
+        outb(rtdata.acpi_reset_value, rtdata.acpi_reset_port);
     outb(0x02, 0xCF9);
     outb(0x06, 0xCF9);
     outb(0xFE, 0x64);
@@ -207,6 +211,7 @@ void kbd_scancode(u8 sc)
     if (brk)
         goto done;
     if (code == 0x53 && (f0 & KF_CTRL) && (f0 & KF_ALT)) {
+        dprintf(LOG_INFO, "kbd: Ctrl-Alt-Del, resetting\n");
         kbd_reset_machine();
         goto done;
     }

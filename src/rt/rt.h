@@ -19,6 +19,8 @@ void rtc_periodic(bool on);
 /* Store an INT 13h status: AH, CF and the BDA status byte of the drive's
  * kind (rt/disk.c). */
 void disk_ret(struct bregs *r, u8 status);
+/* INT 15h 53h (rt/apm.c). */
+void handle_apm(struct bregs *r);
 /* Disk reads for the boot code (sector at lba of drive to seg:off). */
 int disk_read(u8 drive, u32 lba, u16 count, u16 seg, u16 off);
 #endif

@@ -132,6 +132,9 @@ void handle_15(struct bregs *r)
         clear_cf(r);
         return;
     }
+    case 0x53:
+        handle_apm(r);
+        return;
     case 0xC0:
         r->es = 0xF000;
         r->bx = 0xE6F5;

@@ -194,3 +194,20 @@ class LiveQemu:
         if self.proc.stdout:
             self.proc.stdout.close()
         shutil.rmtree(self.tmp, True)
+
+
+def boot_sector_disk(src, directory, size=1024 * 1024):
+    """Assemble a one-sector real-mode program (.S, linked at 7C00h, ending
+    in 55AAh) and return the path of a raw disk of size bytes that starts
+    with it."""
+    base = os.path.join(directory, os.path.splitext(os.path.basename(src))[0])
+    subprocess.run(["gcc", "-m16", "-c", src, "-o", base + ".o"], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary",
+                    "-e", "_start", base + ".o", "-o", base + ".bin"], check=True)
+    with open(base + ".bin", "rb") as f:
+        code = f.read()
+    if len(code) != 512 or code[510:] != b"\x55\xaa":
+        raise ValueError(f"{src}: not a 512-byte boot sector")
+    with open(base + ".img", "wb") as f:
+        f.write(code + bytes(size - 512))
+    return base + ".img"

@@ -3,7 +3,6 @@
 while the runtime's RW zone stays writable (which shows the probe would
 see a write that took). Same probe on SeaBIOS."""
 import os
-import subprocess
 
 import pytest
 
@@ -15,15 +14,7 @@ FIRMWARES = {"kelp": harness.KELP, "seabios": harness.SEABIOS}
 
 @pytest.fixture(scope="module")
 def disk(tmp_path_factory):
-    d = tmp_path_factory.mktemp("fseg")
-    obj, binary, img = d / "fseg.o", d / "fseg.bin", d / "disk.img"
-    subprocess.run(["gcc", "-m16", "-c", SRC, "-o", str(obj)], check=True)
-    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary",
-                    "-e", "_start", str(obj), "-o", str(binary)], check=True)
-    code = binary.read_bytes()
-    assert len(code) == 512 and code[510:] == b"\x55\xaa"
-    img.write_bytes(code + bytes(1024 * 1024 - 512))
-    return str(img)
+    return harness.boot_sector_disk(SRC, str(tmp_path_factory.mktemp("fseg")))
 
 
 @pytest.mark.parametrize("fw", sorted(FIRMWARES))

@@ -188,3 +188,20 @@ def test_typeahead_buffer_keeps_first_15(fw):
     got = [v.get(f"kbd.d.{i}") for i in range(count)]
     want = [word for _, word in BURST[:RING_KEYS]]
     assert got == want, f"{fw}: read back {count} keys {got}, expected the first 15 {want}"
+
+
+def test_ctrl_alt_del_resets_the_machine():
+    """While the probe waits for keys, Ctrl-Alt-Del makes the firmware
+    reset the machine (FADT reset register, then port CF9h), which QEMU
+    turns into an exit under -no-reboot."""
+    img = keyboard_image()
+    q = LiveQemu(harness.KELP, ["-drive", f"file={img},format=raw,if=ide,snapshot=on"])
+    try:
+        assert q.wait_for(r"PROBE kbd\.ready=a", STEP_TIMEOUT), q.debug()[-2000:]
+        q.send_key(["ctrl", "alt", "delete"])
+        status = q.finish()
+        assert status == 0, (status, q.debug()[-2000:])
+        assert "kbd: Ctrl-Alt-Del, resetting" in q.debug(), q.debug()[-2000:]
+    finally:
+        q.close()
+        os.unlink(img)
