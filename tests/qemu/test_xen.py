@@ -1160,3 +1160,18 @@ def test_s3_resume_under_the_sim_skips_hvmloader_and_post(
     # 1 MiB) but jumps to the waking vector.
     assert re.search(r"resume: S3 wake-up, jumping to [0-9a-f]{4}:[0-9a-f]{4}", after), after
     assert "Kelp BIOS" not in after and "Xen HVM" not in after, after
+
+
+def test_kelp_powers_off_through_xens_pm1a_cnt_under_the_sim(xen_sim, kelp_xen_tcg, tmp_path):
+    """APM 5307h (all devices off) from a boot sector: Kelp writes the S5
+    sleep type of hvmloader-style tables to their PM1a control register,
+    and the machine goes off (QEMU exits with status 0)."""
+    disk = harness.boot_sector_disk(os.path.join(harness.ROOT, "tests", "payloads", "apmoff.S"),
+                                    str(tmp_path))
+    r = run_qemu(machine() + under_sim(xen_sim, kelp_xen_tcg)
+                 + ["-drive", f"file={disk},format=raw,if=ide,snapshot=on"], timeout=PROBE_TIMEOUT)
+    check_kelp_on_xen_log(r)
+    assert "APMOFF 5301 cf=0" in r.d402, r.describe()
+    assert "APMOFF 5307" not in r.d402 and r.status == 0, r.describe()
+    assert re.search(r"apm: power off \(PM1a_CNT [0-9a-f]+, S5 type \d\)", r.bios_log()), \
+        r.describe()
