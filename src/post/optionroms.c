@@ -282,6 +282,42 @@ static void guard_check(const struct rom_guard *g, const char *what, bool pnp, b
     }
 }
 
+/* Kelp's runtime code and constants (F0000 up to the table pool) and the
+ * fixed area (FE000-FFFFF) are still writable while ROMs run; a ROM that
+ * wrote there would break every service after boot. A copy taken before
+ * the first ROM puts back whatever changed. */
+extern char rt_code_end_lin[];
+#define FIXED_LIN (0xF0000 + FIXED_OFF)
+static u8 code_copy[FIXED_LIN - 0xF0000 + 0x2000];
+
+static u32 code_len(void)
+{
+    return (u32)rt_code_end_lin - 0xF0000;
+}
+
+static void code_save(void)
+{
+    memcpy(code_copy, (void *)0xF0000, code_len());
+    memcpy(code_copy + (FIXED_LIN - 0xF0000), (void *)FIXED_LIN, 0x2000);
+}
+
+static void code_check(const char *what)
+{
+    const u32 spans[2][2] = { { 0xF0000, code_len() }, { FIXED_LIN, 0x2000 } };
+    for (int i = 0; i < 2; i++) {
+        const u8 *live = (const u8 *)spans[i][0];
+        const u8 *saved = code_copy + (spans[i][0] - 0xF0000);
+        u32 changed = 0;
+        for (u32 k = 0; k < spans[i][1]; k++)
+            changed += live[k] != saved[k];
+        if (changed) {
+            dprintf(LOG_WARN, "rom: %s wrote over %u bytes of Kelp's %s at %x; restored\n",
+                    what, changed, i ? "fixed entry points" : "runtime code", spans[i][0]);
+            memcpy((void *)spans[i][0], saved, spans[i][1]);
+        }
+    }
+}
+
 /* What a ROM abandoned half-way may have left pointing into itself. */
 struct rom_undo {
     u32 ivt[256];
@@ -316,7 +352,9 @@ static bool rom_call(u16 seg, u16 off, struct bregs *r, const char *what)
 {
     static struct rom_undo undo;
     undo_save(&undo);
-    if (call16_limited(seg, off, r, rom_timeout_ms))
+    bool done = call16_limited(seg, off, r, rom_timeout_ms);
+    code_check(what);
+    if (done)
         return true;
     undo_restore(&undo);
     dprintf(LOG_ERR, "rom: %s at %04x:%04x did not return within %u ms; abandoned, "
@@ -585,6 +623,7 @@ void optionroms_run(void)
     if (!pmm_struct)
         return;
     policy_init();
+    code_save();
     if (post_platform == PLATFORM_XEN)
         run_present_roms(ROM_WINDOW_START);
     /* Video first, at C0000h. */

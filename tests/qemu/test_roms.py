@@ -606,3 +606,18 @@ def test_device_rom_preferred_over_the_native_driver(tmp_path):
     assert kelp_lines(res, r"ahci 00:05\.0: its option ROM is preferred; not driven by Kelp")
     assert not kelp_lines(res, r"^ahci0-p"), res.debug[-3000:]
     assert disk_report(res)["boot"] == [("ide", "80")]
+
+
+def test_rom_that_writes_over_kelps_code_is_undone(tmp_path):
+    """A ROM writes over the start of Kelp's runtime code and over the
+    reset entry point while the F-segment is still writable: Kelp notices
+    after the ROM returns, puts its code back and serves the disk."""
+    res = run("kelp", ["-option-rom", rom("scribble-code")] + ide(disk(tmp_path, "ide")))
+    assert ok_status(res), res.debug[-3000:]
+    assert rom_report(res, "scribble-code")["_lines"] == ["scribble-code"], res.debug[-3000:]
+    what = r"rom: genroms/scribble-code\.rom wrote over"
+    assert kelp_lines(res, what + r" \d+ bytes of Kelp's runtime code at f0000; restored")
+    assert kelp_lines(res, what + r" \d+ bytes of Kelp's fixed entry points at fe000; restored")
+    rep = disk_report(res)
+    assert rep["boot"] == [("ide", "80")] and rep["done"], rep
+    check_drive(rep, "80", "ide", romtool.DEFAULT_SECTORS)

@@ -22,6 +22,8 @@
  *   SCRIBBLE          init points INT 13h and INT 16h at handlers of
  *                     its own that fail every call without chaining, and
  *                     writes 20h into the BDA's disk count at 40:75h
+ *   SCRIBBLE_CODE     init writes CCh over the first 256 bytes of the
+ *                     F-segment and over F000:E05B (the reset entry)
  *   HANG_BCV          init returns; the PnP header's BCV reports "bcv",
  *                     hooks INT 13h and spins with interrupts on
  */
@@ -72,6 +74,27 @@ spin:   jmp     spin
 #endif
 
 init:
+#if defined(SCRIBBLE_CODE)
+        TAG
+        PRINT   "scribble-code\n"
+        pushw   %es
+        pushw   %di
+        pushw   %cx
+        movw    $0xF000, %ax
+        movw    %ax, %es
+        xorw    %di, %di
+        movw    $256, %cx
+        movb    $0xCC, %al
+        cld
+        rep     stosb
+        movw    $0xE05B, %di
+        movb    $16, %cl
+        rep     stosb
+        popw    %cx
+        popw    %di
+        popw    %es
+        lret
+#endif
 #if defined(SCRIBBLE)
         TAG
         PRINT   "scribble\n"

@@ -49,6 +49,7 @@ ROMS_TABLE := \
 	pnp-loop|bad|-DPNP_LOOP|- \
 	hang|bad|-DHANG|- \
 	scribble|bad|-DSCRIBBLE|- \
+	scribble-code|bad|-DSCRIBBLE_CODE|- \
 	ahci-rom|bad|-DWITH_PCIR|--ids~8086:2922 \
 	hang-bcv|bad|-DHANG_BCV|- \
 	big|bad|-DWITH_PCIR|--ids~$(ROMS_E1000_IDS)~--blocks~255
