@@ -48,7 +48,9 @@ FUZZ_SRC_xen_info    := src/fw/xen.c src/fw/e820map.c src/lib/checksum.c
 FUZZ_SRC_acpi_loader := src/fw/acpi.c
 FUZZ_SRC_smbios      := src/fw/smbios.c src/lib/checksum.c
 FUZZ_SRC_chs         := src/lib/chs.c
-FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs
+FUZZ_SRC_fwcfg_int   := src/fw/fwcfg_int.c
+FUZZ_SRC_keys        := src/lib/keys.c
+FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs fwcfg_int keys
 # El Torito catalogs, where the firmware has the parser.
 ifneq ($(wildcard $(FUZZ_TOP)/src/fw/eltorito.c),)
 FUZZ_SRC_eltorito    := src/fw/eltorito.c
