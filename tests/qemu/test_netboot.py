@@ -122,16 +122,7 @@ def test_rom_for_another_device_is_not_run():
         "the skipped ROM is not mentioned in the log:\n" + tail(log)
 
 
-BEV_RETURN_BUG = (
-    "rt_enter (src/entry/rt_entry16.S) moves every interrupt that arrives on a stack "
-    "outside RTSEG to the top of the runtime stack; rt_call_bev runs the BEV on a "
-    "segment-0 stack while handle_19's frames stay on the runtime stack, so the "
-    "interrupts taken during the BEV overwrite them and a BEV that returns crashes")
-
-
-@pytest.mark.parametrize("fw", [
-    pytest.param("kelp", marks=pytest.mark.xfail(strict=True, reason=BEV_RETURN_BUG)),
-    "seabios"])
+@pytest.mark.parametrize("fw", ["kelp", "seabios"])
 def test_failed_bev_falls_through_to_next_nic(fw, tftp_root):
     """Two NICs with iPXE.  The first one's network has no boot file, so
     its iPXE gives up and returns from the BEV (RETF, or INT 18h); the
