@@ -1,5 +1,6 @@
 # Probe boot disk: $(OUT)/test/probe.img
 # Boot-order test disks: $(OUT)/test/boot-int18.img, $(OUT)/test/boot-second.img
+# Serial console test disk: $(OUT)/test/boot-keyecho.img
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -25,7 +26,8 @@ PROBE_BUILD := $(OUT)/test/probe
 PROBE_IMG := $(OUT)/test/probe.img
 PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
 PROBE_HDRS := $(PROBE_DIR)/probe.h
-PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img
+PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img \
+	$(OUT)/test/boot-keyecho.img
 
 .PHONY: probe probe-clean
 probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS)
@@ -52,7 +54,10 @@ $(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
 	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
 	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
 
-.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin
+$(PROBE_BUILD)/boot-keyecho.o: $(PROBE_DIR)/keyecho.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+
+.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin $(PROBE_BUILD)/boot-keyecho.bin
 
 $(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp
