@@ -1,7 +1,8 @@
 /* The boot menu (QEMU -boot menu=on): a prompt that waits a moment (the
- * splash time) for ESC or F12, then the boot list, one entry a line with
- * its digit. A digit, or the arrow keys and Enter, picks the entry to
- * boot first; the others follow in their order. ESC, or no key for a
+ * splash time) for ESC or F12, then the boot list, one entry a line (the
+ * first twenty, as many as the screen holds), the first nine with a
+ * digit. A digit, or the arrow keys and Enter, picks the entry to boot
+ * first; the others follow in their order. ESC, or no key for a
  * minute, keeps the default order. Drawn through INT 10h, so it shows on
  * the VGA screen and on the serial console alike; keys come through
  * INT 16h (the keyboard, or the serial console's input). Every wait is
