@@ -290,13 +290,24 @@ def check_menu_lists_all(entries, debug):
     assert [d for d, _ in entries] == ["1", "2", "3"], entries
 
 
-def test_boot_menu_pick_by_keyboard_digit(images):
-    """ESC at the prompt, then "2" (the CD; the disk is the default)."""
-    q = live(devices() + MENU)
+def screen_text(q, path):
+    """The VGA text screen, one string per row (saved over QMP)."""
+    q.qmp("pmemsave", val=0xB8000, size=80 * 25 * 2, filename=path)
+    mem = open(path, "rb").read()
+    return ["".join(chr(mem[(r * 80 + c) * 2]) for c in range(80)).rstrip() for r in range(25)]
+
+
+def test_boot_menu_pick_by_keyboard_digit(images, tmp_path):
+    """On a VGA screen: ESC at the prompt, then "2" (the CD; the disk is
+    the default)."""
+    q = live(["-device", "VGA"] + devices() + MENU)
     try:
         expect(q, r"Press ESC or F12 for the boot menu", "no boot menu prompt")
         q.send_key(["esc"])
         expect(q, r"(?m)^  3\. ", "the boot menu did not show three entries")
+        rows = screen_text(q, str(tmp_path / "text.bin"))
+        for i, name in enumerate(NAMES.values()):
+            assert any(r.endswith(name) for r in rows), f"{name!r} not on the screen: {rows}"
         entries = menu_entries(q.debug())
         check_menu_lists_all(entries, q.debug())
         cd = next(d for d, n in entries if n == NAMES["cd"])
