@@ -5,6 +5,7 @@
 #define KELP_RTDATA_H
 #include "lib/types.h"
 #include "lib/chs.h"
+#include "lib/keys.h"
 #include "layout.h"
 #include "fw/e820map.h"
 #include "fw/eltorito.h"
@@ -57,7 +58,7 @@ struct boot_entry {
     u8 type;
     u8 prio;                    /* lower boots first */
     u16 seg, off;               /* BEV: far entry; hard disk: off = drive */
-    u16 desc_seg, desc_off;     /* ASCIIZ description (0:0 none) */
+    u16 desc_seg, desc_off;     /* ASCIIZ name, F000:xxxx (0:0 none) */
 } PACKED;
 
 /* The El Torito boot image POST found on a CD drive. */
@@ -118,9 +119,16 @@ struct rtdata {
     u16 debug_port;
     u16 pmtimer_port;           /* ACPI PM timer, 0 = none */
     u16 sercon_port;            /* serial console, 0 = off */
-    u8 sercon_col;              /* serial console cursor (column) */
+    u8 sercon_col;              /* where the terminal's cursor is (0xFF: not known) */
     u8 sercon_row;
-    u16 boot_fail_count;
+    u8 sercon_attr;             /* the colours the terminal is set to */
+    struct term_keys sercon_keys;       /* serial console input decoder */
+    u32 sercon_vga;             /* the VGA BIOS's INT 10h, which the console chains to */
+    u16 boot_fail_count;        /* boot list entries tried so far */
+    u8 boot_limit;              /* entries the default order boots (bootorder HALT) */
+    u8 boot_menu;               /* offer the boot menu before booting */
+    u16 boot_menu_ms;           /* how long its prompt waits for ESC or F12 */
+    u32 boot_retry_ms;          /* reset this long after nothing booted; ~0: never */
     u16 int13_calls;            /* INT 13h calls that reached Kelp's handler */
     u16 kbd_id;                 /* keyboard ID bytes (INT 16h 0Ah) */
     u32 ebda_kb;

@@ -1,9 +1,12 @@
 /* INT 19h (bootstrap) and INT 18h (boot failure, try the next device):
- * walk the boot list POST built, in priority order. */
+ * walk the boot list POST built, in priority order, after the boot menu
+ * (boot/menu.c) had its say. When nothing is left, say so, then reset
+ * after QEMU's reboot-timeout, or wait for Ctrl-Alt-Del. */
 #include "rt/bregs.h"
 #include "rt/rt.h"
 #include "rtdata.h"
 #include "bda.h"
+#include "boot/boot.h"
 #include "lib/far.h"
 #include "lib/io.h"
 #include "lib/string.h"
@@ -58,11 +61,25 @@ static bool mbr_usable(u8 drive)
     return !ret;
 }
 
+void boot_entry_name(const struct boot_entry *b, char *buf, u16 size)
+{
+    /* POST names every entry; "?" only if the F-segment had no room. */
+    if (b->desc_seg)
+        far_read(buf, b->desc_seg, b->desc_off, size - 1);
+    else
+        memcpy(buf, "?", 2);
+    buf[size - 1] = 0;
+}
+
+u32 ms_to_ticks(u32 ms)
+{
+    return ms / 55 + 1;         /* 18.2 ticks a second: 54.9 ms each */
+}
+
 /* Start the boot sector of drive 80h (whoever serves it through INT 13h:
  * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
 {
-    printf("Booting from %s %02x...\n", drive < 0x80 ? "Floppy" : "Hard Disk", drive);
     struct bregs r;
     u8 ret = 0;
     for (int tries = 0; tries < 3; tries++) {
@@ -85,46 +102,58 @@ static void boot_disk(u8 drive)
         printf("Boot failed: not a bootable disk\n");
         return;
     }
-    if (!mbr_usable(drive))
+    if (drive >= 0x80 && !mbr_usable(drive))
         return;
     dprintf(LOG_INFO, "boot: jumping to 0000:7C00 with DL=%02x\n", drive);
     rt_jump_boot(0x00007C00, drive);
 }
 
-/* Far-call an option ROM's bootstrap entry vector; returns if it does. */
-static void boot_bev(struct boot_entry *b)
+/* A BEV that returned: boot failed on that device. */
+void handle_bev_return(struct bregs *r)
 {
-    if (b->desc_seg) {
-        char name[48];
-        far_read(name, b->desc_seg, b->desc_off, sizeof(name) - 1);
-        name[sizeof(name) - 1] = 0;
-        printf("Booting from %s...\n", name);
-    } else {
-        printf("Booting from ROM at %04x:%04x...\n", b->seg, b->off);
-    }
-    rt_call_bev(((u32)b->seg << 16) | b->off, rtdata.pnp_offset);
     printf("Boot failed: the boot ROM returned\n");
+    boot_next();
 }
 
+/* Nothing left to boot: retry from a reset after the time QEMU gives
+ * (-boot reboot-timeout=), or wait for Ctrl-Alt-Del. */
 static void NORETURN boot_exhausted(void)
 {
     printf("No bootable device.\n");
+    u32 ms = rtdata.boot_retry_ms;
+    if (ms != ~0u) {
+        printf("Retrying in %u seconds.\n", (ms + 999) / 1000);
+        u32 ticks = ms_to_ticks(ms), last = bda32(BDA_TICKS);
+        while (ticks) {
+            wait_irq();
+            u32 now = bda32(BDA_TICKS);
+            if (now != last) {
+                last = now;
+                ticks--;
+            }
+        }
+        dprintf(LOG_INFO, "boot: nothing booted, resetting\n");
+        kbd_reset_machine();
+    }
     /* Wait for Ctrl-Alt-Del with interrupts open. */
     for (;;)
         wait_irq();
 }
 
 /* Boot from the list, starting after the entries already tried. */
-static void NORETURN boot_next(void)
+void NORETURN boot_next(void)
 {
-    while (rtdata.boot_fail_count < rtdata.boot_count) {
+    while (rtdata.boot_fail_count < rtdata.boot_limit) {
         struct boot_entry *b = &rtdata.boot[rtdata.boot_fail_count++];
+        char name[64];
+        boot_entry_name(b, name, sizeof(name));
+        printf("Booting from %s...\n", name);
         /* A CD booted before gave up: its emulated drive goes away. */
         cd_emu_stop();
         if (b->type == BOOT_HD || b->type == BOOT_FLOPPY)
             boot_disk(b->off);
         else if (b->type == BOOT_BEV)
-            boot_bev(b);
+            rt_jump_bev(((u32)b->seg << 16) | b->off, rtdata.pnp_offset);
         else if (b->type == BOOT_CD)
             cd_boot(b->off);
     }
@@ -134,6 +163,7 @@ static void NORETURN boot_next(void)
 void handle_19(struct bregs *r)
 {
     rtdata.boot_fail_count = 0;
+    boot_menu();
     boot_next();
 }
 

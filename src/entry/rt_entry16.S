@@ -35,12 +35,6 @@ rt_in_cs:	.skip 2
 rt_in_flags:	.skip 2
 rt_in_sp:	.skip 2
 rt_in_ss:	.skip 2
-/* Where a fresh entry (caller not on the runtime stack) starts its frame:
- * 0 means RT_STACK_TOP. While a boot entry vector runs on its own stack,
- * the INT 19h frames it will return to stay live on the runtime stack, so
- * rt_call_bev moves this below them. */
-	.global rt_fresh_sp
-rt_fresh_sp:	.skip 2
 
 	.section .text.rt_entry, "ax"
 	.global rt_enter
@@ -74,9 +68,6 @@ rt_enter:			/* caller stack: fn, ip, cs, flags */
 	je	1f
 	movw	%ds, %ax
 	movw	%ax, %ss
-	movzwl	rt_fresh_sp, %esp
-	testw	%sp, %sp
-	jnz	2f
 	movl	$RT_STACK_TOP, %esp
 	jmp	2f
 1:	movzwl	%bp, %esp		/* nested: go on below the caller */
@@ -170,7 +161,6 @@ rt_vec_hw_master:
 rt_jump_boot:
 	cli
 	xorw	%cx, %cx
-	movw	%cx, rt_fresh_sp		/* nothing suspended any more */
 	movw	%cx, %ss
 	movl	$0x7C00, %esp
 	pushl	%eax			/* far target: off (low), seg (high) */
@@ -188,32 +178,22 @@ rt_jump_boot:
 	sti
 	lretw
 
-/* rt_call_bev(seg:off in eax, $PnP offset in edx): far-call a bootstrap
- * entry vector the way ROMs expect: on a stack in segment 0 (QEMU's
- * loader ROMs take SS = 0 for granted), ES:DI at the $PnP structure,
- * interrupts on. Returns if the BEV does; every segment is restored. */
-	.section .bss.rt_bev, "aw", @nobits
-rt_bev_sp:	.skip 4
-rt_bev_ss:	.skip 2
-	.section .text.rt_entry, "ax"
-	.global rt_call_bev
-rt_call_bev:
-	pushal
-	pushw	%ds
-	pushw	%es
-	pushw	%fs
-	pushw	%gs
+/* rt_jump_bev(seg:off in eax, $PnP offset in edx): start a bootstrap
+ * entry vector the way ROMs expect: on a stack in segment 0 (QEMU's loader
+ * ROMs take SS = 0 for granted), ES:DI at the $PnP structure, interrupts
+ * on. The runtime stack is left for good: interrupts taken while the BEV
+ * runs use it from its top. A BEV that returns comes back to
+ * rt_bev_returned, which enters the runtime like an interrupt (on a fresh
+ * runtime stack) and lets handle_bev_return() go on with the next boot
+ * entry. */
+	.global rt_jump_bev
+rt_jump_bev:
 	cli
-	pushw	rt_fresh_sp
-	movw	%sp, rt_fresh_sp		/* fresh entries go on below */
-	subw	$16, rt_fresh_sp
-	movl	%esp, rt_bev_sp
-	movw	%ss, rt_bev_ss
 	xorw	%cx, %cx
 	movw	%cx, %ss
 	movl	$CALL16_STACK_TOP, %esp
 	pushw	$RTSEG
-	pushw	$1f
+	pushw	$rt_bev_returned
 	pushl	%eax
 	movw	%dx, %di
 	movw	$0xF000, %ax
@@ -228,18 +208,14 @@ rt_call_bev:
 	xorl	%ebp, %ebp
 	sti
 	lretw
-1:	cli
-	cld
-	movw	$RTSEG, %ax
-	movw	%ax, %ds
-	lssl	rt_bev_sp, %esp
-	popw	rt_fresh_sp
-	popw	%gs
-	popw	%fs
-	popw	%es
-	popw	%ds
-	popal
-	retl
+rt_bev_returned:
+	pushfw
+	pushw	%cs
+	pushw	$1f
+	pushw	$handle_bev_return
+	jmp	rt_enter
+1:	pause				/* not reached: the handler boots on */
+	jmp	1b
 
 /* rt_call_far(seg:off in eax, struct bregs *in edx): far-call real-mode
  * code (a boot entry vector) with the frame's registers; results land back
@@ -260,25 +236,32 @@ rt_call_far:
 /* rt_call_int(vector in al, struct bregs *in edx): run an interrupt as if the
  * runtime executed INT n, with the registers and segments of the frame, and
  * store what it returns back into the frame. Used for hooks (INT 1Ch, 15h
- * 4Fh) and for disks owned by option ROMs. */
-	.global rt_call_int
+ * 4Fh) and for disks owned by option ROMs. rt_call_vec(seg:off in eax,
+ * struct bregs *in edx) does the same for a handler at seg:off (the VGA
+ * BIOS's INT 10h behind the serial console). */
+	.global rt_call_int, rt_call_vec
 rt_call_int:
+	pushw	%fs
+	movzbl	%al, %eax
+	shlw	$2, %ax
+	xorw	%cx, %cx
+	movw	%cx, %fs
+	movl	%fs:(%eax), %eax	/* vector: off, seg */
+	popw	%fs
+rt_call_vec:
 	pushal
 	pushw	%ds
 	pushw	%es
 	pushw	%fs
 	pushw	%gs
-	movzbl	%al, %ebx
-	shlw	$2, %bx
-	xorw	%ax, %ax
-	movw	%ax, %fs
+	movl	%eax, %ebx
 	pushw	%dx			/* frame pointer, for afterwards */
 	movw	%dx, %bp
-	movw	F_FLAGS(%bp), %ax	/* IRET frame for the vector: the */
+	movw	F_FLAGS(%bp), %ax	/* IRET frame for the handler: the */
 	pushw	%ax			/* frame's flags, as INT would push */
 	pushw	%cs
 	pushw	$3f
-	pushl	%fs:(%bx)		/* vector: off, seg */
+	pushl	%ebx			/* handler: off, seg */
 	andw	$~0x0300, %ax		/* entered with IF and TF clear */
 	pushw	%ax
 	popfw

@@ -1,4 +1,5 @@
 #include "fw/fwcfg.h"
+#include "fw/fwcfg_int.h"
 #include "lib/io.h"
 #include "lib/string.h"
 #include "lib/output.h"
@@ -122,6 +123,19 @@ int fwcfg_read_file(const char *name, void *buf, u32 max)
         return -1;
     fwcfg_read(key, buf, MIN(size, max));
     return size;
+}
+
+bool fwcfg_read_int(const char *name, u64 *value)
+{
+    u8 buf[24];
+    int n = fwcfg_read_file(name, buf, sizeof(buf));
+    if (n < 0)
+        return false;
+    if (n > (int)sizeof(buf) || !fwcfg_parse_int(buf, n, value)) {
+        dprintf(LOG_WARN, "fw_cfg: %s is not a number (%d bytes)\n", name, n);
+        return false;
+    }
+    return true;
 }
 
 int fwcfg_list(const char *prefix, char (*names)[56], int max)

@@ -22,6 +22,9 @@ u16 fwcfg_find(const char *name, u32 *size);
 /* Read a whole named file into buf (at most max bytes); returns the file's
  * size, or -1 when absent. */
 int fwcfg_read_file(const char *name, void *buf, u32 max);
+/* A number file (fw/fwcfg_int.h: QEMU's binary or a user's text); false,
+ * logged, when it is neither, false when absent. */
+bool fwcfg_read_int(const char *name, u64 *value);
 /* Names of the files whose names start with prefix, in directory order;
  * returns how many were stored (at most max). */
 int fwcfg_list(const char *prefix, char (*names)[56], int max);

@@ -114,13 +114,7 @@ void cd_add(struct disk *d, const char *who, u16 config, const char *model)
         cd_find_boot_image(d, who, cb);
     }
     rtdata.cds[n] = *d;
-    if (rtdata.boot_count < MAX_BOOT) {
-        struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
-        memset(b, 0, sizeof(*b));
-        b->type = BOOT_CD;
-        b->prio = boot_prio(BOOT_CMOS_CD);
-        b->off = CD_DRIVE_FIRST + n;
-    }
+    bootlist_add_cd(CD_DRIVE_FIRST + n, d, who, model);
 }
 
 /* Give a hard disk an INT 13h drive number (80h + index) and log it;
@@ -151,6 +145,7 @@ u8 disk_add(struct disk *d, const char *who, const char *model)
     if (n < 2)
         fill_fdpt(n, d);
     rtdata.disks[n] = *d;
+    bootlist_describe_disk(0x80 + n, d, who, model);
     rtdata.disk_count = n + 1;
     bda_set8(BDA_HD_COUNT, n + 1);
     return 0x80 + n;

@@ -5,7 +5,6 @@
 #include "rtdata.h"
 #include "hw/cmos.h"
 #include "hw/pic.h"
-#include "lib/string.h"
 #include "lib/output.h"
 
 void floppy_init(void)
@@ -24,13 +23,11 @@ void floppy_init(void)
         }
         dprintf(LOG_INFO, "floppy %d: %s drive, INT 13h drive %02xh\n", drive, names[t], drive);
         found++;
-        if (rtdata.boot_count < MAX_BOOT) {
-            struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
-            memset(b, 0, sizeof(*b));
-            b->type = BOOT_FLOPPY;
-            b->prio = boot_prio(BOOT_CMOS_FLOPPY);
-            b->off = drive;
-        }
+        /* QEMU names diskette drives in bootorder as /isa/fdc@03f0/floppy@N. */
+        char name[40], path[32];
+        snprintf(name, sizeof(name), "Floppy %02xh: %s drive", drive, names[t]);
+        snprintf(path, sizeof(path), "/isa/fdc@03f0/floppy@%d", drive);
+        bootlist_add(BOOT_FLOPPY, 0, drive, boot_prio(BOOT_CMOS_FLOPPY), path, name);
     }
     if (found)
         pic_unmask(6);

@@ -14,7 +14,6 @@
 
 extern u8 post_platform;
 extern u16 post_debug_port;
-extern bool post_console_ready;
 
 #define I440FX_BDF PCI_BDF(0, 0, 0)
 #define PIIX_ISA_BDF PCI_BDF(0, 1, 0)
@@ -117,17 +116,6 @@ static void ports_init(void)
             bda_set16(BDA_LPT_BASE + 2 * nlpt++, lpt[i]);
     }
     bda_set16(BDA_EQUIPMENT, bda16(BDA_EQUIPMENT) | (ncom << 9) | (nlpt << 14));
-
-    if (CONFIG_SERIAL_CONSOLE && uart_present(CONFIG_SERIAL_PORT)) {
-        uart_init(CONFIG_SERIAL_PORT, CONFIG_SERIAL_BAUD);
-        rtdata.sercon_port = CONFIG_SERIAL_PORT;
-        post_console_ready = true;
-        /* The serial console shows an 80x25 colour text screen. */
-        bda_set8(BDA_VIDEO_MODE, 0x03);
-        bda_set16(BDA_VIDEO_COLS, 80);
-        bda_set8(BDA_VIDEO_ROWS, 24);
-        bda_set16(BDA_CURSOR_SHAPE, 0x0607);
-    }
 }
 
 static void ide_init(void)
@@ -150,5 +138,6 @@ void hw_init(void)
     lapic_virtual_wire();
     timers_init();
     ports_init();
+    console_init();         /* the serial console */
     ide_init();
 }

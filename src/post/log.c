@@ -1,5 +1,5 @@
 /* Output hooks for POST: debug log to the debug port (and COM1 when
- * configured), console output to the serial console. */
+ * configured), console output through INT 10h. */
 #include "lib/output.h"
 #include "lib/io.h"
 #include "hw/serial.h"
@@ -17,11 +17,12 @@ void debug_putc(char c)
         uart_putc(rtdata.sercon_port, c);
 }
 
+/* Through INT 10h teletype, which shows it on the VGA screen and the
+ * serial console alike. (With DEBUG_SERIAL the debug log copy already
+ * carries console text to COM1.) */
 void console_putc(char c)
 {
-    if (post_console_ready && rtdata.sercon_port && !CONFIG_DEBUG_SERIAL)
-        uart_putc(rtdata.sercon_port, c);
-    if (rtdata.vga_rom) {
+    if (rtdata.vga_rom || (post_console_ready && rtdata.sercon_port && !CONFIG_DEBUG_SERIAL)) {
         struct bregs r;
         memset(&r, 0, sizeof(r));
         r.ax = 0x0E00 | (u8)c;

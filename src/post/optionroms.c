@@ -37,9 +37,14 @@ extern u8 post_platform;
 static struct pmm_header *pmm_struct;
 static struct pnp_install *pnp_struct;
 
-/* BCVs found in PnP headers, called before boot in this order. */
+/* BCVs found in PnP headers, called before boot in this order, with what
+ * names the disks they connect. */
 #define MAX_BCV 16
-static struct { u16 seg, off; } bcvs[MAX_BCV];
+static struct {
+    u16 seg, off;
+    char name[48];
+    char path[80];
+} bcvs[MAX_BCV];
 static int nbcv;
 
 static u16 foff(void *p) { return (u32)p - 0xF0000; }
@@ -123,21 +128,22 @@ static bool rom_room(u32 size)
 
 static u16 ivt_seg(u8 vec) { return *(volatile u16 *)(vec * 4 + 2); }
 
-static void add_boot_bev(u16 seg, u16 off, u16 desc_off, u8 prio)
+/* The product name of a PnP header (ends inside the image), or what
+ * POST calls the ROM. */
+static void rom_product(char *buf, u32 max, const u8 *img, u32 size, u16 product,
+                        const char *what)
 {
-    if (rtdata.boot_count >= MAX_BOOT)
-        return;
-    struct boot_entry *b = &rtdata.boot[rtdata.boot_count++];
-    b->type = BOOT_BEV;
-    b->prio = prio;
-    b->seg = seg;
-    b->off = off;
-    b->desc_seg = desc_off ? seg : 0;
-    b->desc_off = desc_off;
+    u32 n = 0;
+    for (u32 i = product; product && i < size && img[i] && n < max - 1; i++)
+        buf[n++] = img[i] >= 0x20 && img[i] < 0x7F ? img[i] : '?';
+    buf[n] = 0;
+    if (!n)
+        snprintf(buf, max, "%s", what);
 }
 
 /* Walk the PnP expansion headers of the ROM at addr (size bytes). */
-static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
+static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio, const char *what,
+                         const char *path)
 {
     u8 *p = (u8 *)addr;
     u16 seg = addr >> 4;
@@ -146,7 +152,9 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
     *has_bev = false;
     for (int i = 0; i < n; i++) {
         if (v[i].bev) {
-            add_boot_bev(seg, v[i].vector, v[i].product, prio);
+            char name[48];
+            rom_product(name, sizeof(name), p, size, v[i].product, what);
+            bootlist_add(BOOT_BEV, seg, v[i].vector, prio, path, name);
             *has_bev = true;
             dprintf(LOG_INFO, "rom: %04x: boot entry (BEV) %04x:%04x \"%s\"\n", seg, seg,
                     v[i].vector, v[i].product ? (char *)p + v[i].product : "");
@@ -154,6 +162,8 @@ static bool rom_scan_pnp(u32 addr, u32 size, bool *has_bev, u8 prio)
             if (nbcv < MAX_BCV) {
                 bcvs[nbcv].seg = seg;
                 bcvs[nbcv].off = v[i].vector;
+                rom_product(bcvs[nbcv].name, sizeof(bcvs[nbcv].name), p, size, v[i].product, what);
+                snprintf(bcvs[nbcv].path, sizeof(bcvs[nbcv].path), "%s", path);
                 nbcv++;
             }
             dprintf(LOG_INFO, "rom: %04x: disk connection (BCV) at %04x\n", seg, v[i].vector);
@@ -362,8 +372,9 @@ static bool rom_call(u16 seg, u16 off, struct bregs *r, const char *what)
     return false;
 }
 
-/* The image is in shadow RAM at rtdata.rom_end: run its init code. */
-static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
+/* The image is in shadow RAM at rtdata.rom_end: run its init code. Its
+ * boot entries get the device path given (bootorder matching). */
+static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga, const char *path)
 {
     u32 addr = rtdata.rom_end;
     u16 seg = addr >> 4;
@@ -394,7 +405,7 @@ static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
         size = size0;
     }
     bool has_bev = false;
-    bool pnp = size && rom_scan_pnp(addr, size, &has_bev, prio);
+    bool pnp = size && rom_scan_pnp(addr, size, &has_bev, prio, what, path);
     guard_check(&g, what, pnp, vga);
     /* Free the tail a shrinking ROM gave back, so no stale header stays. */
     u32 end = ALIGN_UP(addr + size, ROM_ALIGN);
@@ -411,7 +422,6 @@ static void rom_init(u16 bdf, bool pci, const char *what, u8 prio, bool vga)
 #define POLICY_VGA 1
 #define POLICY_BOOT 2
 static int rom_policy = CONFIG_ROM_POLICY_VGA ? POLICY_VGA : CONFIG_ROM_POLICY_BOOT ? POLICY_BOOT : POLICY_ALL;
-static char bootorder[1024];
 
 /* A short fw_cfg string option ("opt/..."), without the trailing newline;
  * false when absent. */
@@ -431,20 +441,8 @@ static bool fwcfg_opt(const char *name, char *buf, u32 max)
 
 static bool in_bootorder(const struct pci_device *d)
 {
-    u8 chain[8];
-    int depth = 0;
-    for (const struct pci_device *p = d; depth < 8; p = &pci_devices[p->parent]) {
-        chain[depth++] = p->bdf & 0xFF;
-        if (p->parent < 0)
-            break;
-    }
-    /* bootorder_has_pci wants the root-level device first. */
-    for (int i = 0; i < depth / 2; i++) {
-        u8 t = chain[i];
-        chain[i] = chain[depth - 1 - i];
-        chain[depth - 1 - i] = t;
-    }
-    return bootorder_has_pci(bootorder, chain, depth);
+    char path[96];
+    return pci_dev_path(path, sizeof(path), d->bdf) > 0 && bootorder_find(bootorder_text(), path) >= 0;
 }
 
 static void policy_init(void)
@@ -470,11 +468,9 @@ static void policy_init(void)
         else
             rom_timeout_ms = ms;
     }
-    if (post_platform == PLATFORM_QEMU && fwcfg_read_file("bootorder", bootorder, sizeof(bootorder) - 1) < 0)
-        bootorder[0] = 0;
     static const char *const names[] = { "all", "vga", "boot" };
     dprintf(LOG_INFO, "rom: policy: %s\n", names[rom_policy]);
-    dprintf(LOG_DEBUG, "rom: boot order:\n%s\n", bootorder);
+    dprintf(LOG_DEBUG, "rom: boot order:\n%s\n", bootorder_text());
 }
 
 /* Should this device's ROM run? A per-device fw_cfg option
@@ -559,8 +555,12 @@ static bool run_pci_rom(struct pci_device *d)
     }
     pci_write32(bdf, reg, d->rom_base);
     pci_write16(bdf, PCI_COMMAND, cmd);
-    if (ok)
-        rom_init(bdf, true, what, boot_prio(BOOT_CMOS_NET), d->class == PCI_CLASS_DISPLAY_VGA);
+    if (ok) {
+        char path[96];
+        if (pci_dev_path(path, sizeof(path), bdf) < 0)
+            path[0] = 0;
+        rom_init(bdf, true, what, boot_prio(BOOT_CMOS_NET), d->class == PCI_CLASS_DISPLAY_VGA, path);
+    }
     return ok;
 }
 
@@ -584,8 +584,11 @@ static bool run_fwcfg_rom(const char *name, bool vga)
         memset(dst, 0, size);
         return false;
     }
-    /* QEMU lists its loader ROMs (-kernel) first in its boot order. */
-    rom_init(0, false, name, 0, vga);
+    /* QEMU lists its loader ROMs (-kernel) first in its boot order, as
+     * "/rom@genroms/<file>"; without a bootorder they still go first. */
+    char path[72];
+    snprintf(path, sizeof(path), "/rom@%s", name);
+    rom_init(0, false, name, 0, vga, path);
     return true;
 }
 
@@ -612,7 +615,7 @@ static void run_present_roms(u32 from)
         snprintf(what, sizeof(what), "ROM found at %x", a);
         u32 save = rtdata.rom_end;
         rtdata.rom_end = a;
-        rom_init(0, false, what, boot_prio(BOOT_CMOS_HD), false);
+        rom_init(0, false, what, boot_prio(BOOT_CMOS_HD), false, "");
         rtdata.rom_end = MAX(save, rtdata.rom_end);
         a = ALIGN_UP(a + size, ROM_ALIGN) - ROM_ALIGN;
     }
@@ -642,8 +645,9 @@ void optionroms_run(void)
         call16_int(0x10, &r);
         rtdata.vga_rom = 1;
         bda_set16(BDA_EQUIPMENT, bda16(BDA_EQUIPMENT) & ~0x30);
-        printf("Kelp BIOS " BIOS_DATE "\n");
+        console_vga_ready();
     }
+    printf("Kelp BIOS " BIOS_DATE "\n");
     /* Then every other device with a ROM, then QEMU's extra ROMs. */
     for (int i = 0; i < pci_count; i++) {
         struct pci_device *d = &pci_devices[i];
@@ -683,5 +687,7 @@ void optionroms_bcv(void)
         u8 after = bda8(BDA_HD_COUNT);
         dprintf(LOG_INFO, "rom: BCV %04x:%04x connected %d disk(s) (80h-%02xh now)\n",
                 bcvs[i].seg, bcvs[i].off, after - before, 0x80 + after - 1);
+        for (u8 d = before; d < after; d++)
+            bootlist_name_disk(0x80 + d, bcvs[i].path, bcvs[i].name);
     }
 }

@@ -32,6 +32,10 @@ void ivt_init(void);
 void bda_init(void);
 void hw_init(void);
 void kbd_init(void);
+/* The serial console (post/console.c): set up, and put in front of the
+ * VGA BIOS's INT 10h once that runs. */
+void console_init(void);
+void console_vga_ready(void);
 void disks_init(void);
 void floppy_init(void);
 struct disk;
@@ -54,7 +58,26 @@ void NORETURN boot_start(void);
 #define BOOT_CMOS_CD 3
 #define BOOT_CMOS_NET 4
 u8 boot_prio(int cmos_type);
+
+/* The boot list (post/bootlist.c). Entries have a readable name and the
+ * OpenFirmware path of their device ("" none), which QEMU's bootorder
+ * lines are matched against; CMOS priorities order the rest. */
+void bootlist_add(u8 type, u16 seg, u16 off, u8 cmos_prio, const char *path, const char *name);
+/* A CD drive (INT 13h drive E0h + n) a driver found. */
+void bootlist_add_cd(u8 drive, const struct disk *d, const char *who, const char *model);
+/* Describe hard disk drive (80h + n) for its boot entry, made later by
+ * bootlist_add_hd(): from a driver's struct disk, or as an option ROM's. */
+void bootlist_describe_disk(u8 drive, const struct disk *d, const char *who, const char *model);
+void bootlist_name_disk(u8 drive, const char *path, const char *name);
 void bootlist_add_hd(void);
+/* Order the list (bootorder, HALT, CMOS), log it, read the boot options. */
+void bootlist_finish(void);
+/* QEMU's bootorder file ("" when there is none). */
+const char *bootorder_text(void);
+/* Paths of a PCI function ("/pci@i0cf8/dev@S[,F]...", through its
+ * bridges) and of a registered drive; length, or -1 when unknown. */
+int pci_dev_path(char *buf, int size, u16 bdf);
+int disk_dev_path(char *buf, int size, const struct disk *d);
 void pic_open_irqs(void);
 
 extern u32 ram_below_4g;    /* bytes of RAM from 0 up to the PCI hole */

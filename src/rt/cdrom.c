@@ -87,7 +87,6 @@ void cd_boot(u8 drive)
     struct disk *d = &rtdata.cds[n];
     const struct cd_boot *cb = &rtdata.cd_boot[n];
     const struct eltorito_image *im = &cb->image;
-    printf("Booting from CD-ROM %02x...\n", drive);
     if (cb->read_status) {
         printf("Boot failed: could not read the CD (status %02x)\n", cb->read_status);
         return;

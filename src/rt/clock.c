@@ -28,6 +28,7 @@ void handle_08(struct bregs *r)
         }
         bda_set8(BDA_FD_MOTOR_TICKS, motor);
     }
+    sercon_tick();
     struct bregs hook = *r;
     rt_call_int(0x1C, &hook);
     pic_eoi_master();

@@ -8,6 +8,7 @@
 #include "hw/ps2.h"
 #include "lib/far.h"
 #include "lib/io.h"
+#include "lib/keys.h"
 #include "lib/output.h"
 
 /* 40:17 */
@@ -25,18 +26,13 @@
 #define K3_RCTRL  0x04
 #define K3_RALT   0x08
 
-/* ASCII for scan codes 01h-39h, unshifted and shifted (0: none). */
-static const char base_ascii[0x3A] =
-    "\0\x1b" "1234567890-=\b\t" "qwertyuiop[]\r\0" "asdfghjkl;'`\0\\" "zxcvbnm,./\0*\0 ";
-static const char shift_ascii[0x3A] =
-    "\0\x1b" "!@#$%^&*()_+\b\0" "QWERTYUIOP{}\r\0" "ASDFGHJKL:\"~\0|" "ZXCVBNM<>?\0*\0 ";
 /* Keypad 47h-53h: digits with NumLock, and the Ctrl codes. */
 static const char pad_ascii[13] = "789-456+1230.";
 static const u8 pad_ctrl[13] = { 0x77, 0x8D, 0x84, 0x8E, 0x73, 0x8F, 0x74, 0x90,
                                  0x75, 0x91, 0x76, 0x92, 0x93 };
 /* Alt+digit row 02h-0Dh gives scan codes 78h-83h. */
 
-static bool kbd_store(u16 key)
+bool kbd_store(u16 key)
 {
     u16 start = bda16(BDA_KBD_START), end = bda16(BDA_KBD_END);
     u16 head = bda16(BDA_KBD_HEAD), tail = bda16(BDA_KBD_TAIL);
@@ -98,7 +94,7 @@ static u16 translate(u8 sc, u8 flags, bool e0)
         if (sc == 0x35)                         /* keypad / */
             return alt ? 0xA400 : ctrl ? 0x9500 : 0xE02F;
     }
-    char a = base_ascii[sc];
+    char a = keys_us_ascii[0][sc];           /* US layout (lib/keys.c) */
     bool letter = a >= 'a' && a <= 'z';
     if (alt) {
         if (sc >= 0x02 && sc <= 0x0D)
@@ -132,12 +128,12 @@ static u16 translate(u8 sc, u8 flags, bool e0)
     if (shift) {
         if (sc == 0x0F)
             return 0x0F00;
-        return hi | (u8)shift_ascii[sc];
+        return hi | (u8)keys_us_ascii[1][sc];
     }
     return hi | (u8)a;
 }
 
-static void kbd_reset_machine(void)
+void kbd_reset_machine(void)
 {
     bda_set16(BDA_RESET_FLAG, 0x1234);
     /* The FADT's reset register first (Xen and ACPI machines), then the
@@ -284,6 +280,7 @@ void handle_16(struct bregs *r)
     case 0x10:
         for (;;) {
             cli();
+            sercon_poll();
             if (kbd_peek(&key))
                 break;
             wait_irq();
@@ -293,6 +290,7 @@ void handle_16(struct bregs *r)
         break;
     case 0x01:
     case 0x11:
+        sercon_poll();
         if (kbd_peek(&key)) {
             r->ax = r->ah == 0x01 ? legacy_key(key) : key;
             r->flags &= ~F_ZF;

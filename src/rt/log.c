@@ -1,7 +1,6 @@
 /* Output hooks for the runtime. */
 #include "lib/output.h"
 #include "lib/io.h"
-#include "hw/serial.h"
 #include "rtdata.h"
 #include "rt/rt.h"
 #include "lib/string.h"
@@ -11,11 +10,10 @@ void debug_putc(char c)
     outb(c, rtdata.debug_port);
 }
 
+/* Through INT 10h teletype: the VGA screen and the serial console alike. */
 void console_putc(char c)
 {
-    if (rtdata.sercon_port)
-        uart_putc(rtdata.sercon_port, c);
-    if (rtdata.vga_rom) {
+    if (rtdata.vga_rom || rtdata.sercon_port) {
         struct bregs r;
         memset(&r, 0, sizeof(r));
         r.ax = 0x0E00 | (u8)c;

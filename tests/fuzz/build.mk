@@ -49,7 +49,9 @@ FUZZ_SRC_acpi_loader := src/fw/acpi.c
 FUZZ_SRC_smbios      := src/fw/smbios.c src/lib/checksum.c
 FUZZ_SRC_chs         := src/lib/chs.c
 FUZZ_SRC_mbr         := src/boot/mbr.c
-FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs mbr
+FUZZ_SRC_fwcfg_int   := src/fw/fwcfg_int.c
+FUZZ_SRC_keys        := src/lib/keys.c
+FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs mbr fwcfg_int keys
 # NVMe Identify data.
 FUZZ_SRC_nvmeid      := src/fw/nvmeid.c
 FUZZ_TARGETS += nvmeid

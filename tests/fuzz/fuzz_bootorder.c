@@ -9,7 +9,9 @@
  * text is the OR of the answers for its lines; a match at depth n is a
  * match for every shorter chain; with flag bit 0 a line that names the
  * device (built here from the devfns, in QEMU's own spelling) is inserted
- * among the fuzzed lines and must be found. */
+ * among the fuzzed lines and must be found; any line of the text used as
+ * a device path (fuzzed paths) is found at a line no later than its own,
+ * and HALT detection reads nothing past the text. */
 #include <stdio.h>
 #include "fuzz_input.h"
 #include "fw/bootorder.h"
@@ -72,6 +74,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(!whole);
     for (int d = 1; whole && d < depth; d++)
         FUZZ_ASSERT(bootorder_has_pci(text, devfns, d));
+    bootorder_halt(text);
+
+    /* Each line as a path: it names itself unless it is not a path Kelp
+     * would write; wherever it is found, it is not after its own line. */
+    int line = 0;
+    for (const char *l = text; *l && line < 64; line++) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        char *path = malloc(n + 1);
+        if (!path)
+            abort();
+        memcpy(path, l, n);
+        path[n] = 0;
+        int found = bootorder_find(text, path);
+        FUZZ_ASSERT(found <= line);
+        if (found >= 0)
+            FUZZ_ASSERT(bootorder_line_names(path, path));
+        free(path);
+        if (!nl)
+            break;
+        l = nl + 1;
+    }
 
     if ((style & 1) && depth > 0) {
         /* The fuzzed text up to its first NUL, then our line, then the

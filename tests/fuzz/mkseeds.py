@@ -591,6 +591,35 @@ def nvmeid_seeds():
     }
 
 
+# ---- fw_cfg numbers ----
+
+def fwcfg_int_seeds():
+    return {
+        "menu-wait-binary": struct.pack("<H", 2500),
+        "fail-wait-minus-one": struct.pack("<i", -1),
+        "port-text-hex": b"0x2f8",
+        "port-text-decimal-nl": b"1016\n",
+        "minus-one-text": b"-1\x00",
+        "not-a-number": b"12a",
+        "too-long": b"123456789012345678901",
+    }
+
+
+# ---- serial terminal keys ----
+
+def keys_seeds():
+    tick = b"\xff\x02"
+    return {
+        "arrows-and-fkeys": b"\x1b[A\x1b[B\x1bOP\x1b[24~\x1b[1;5C",
+        "lone-escape": b"a\x1b" + tick + b"b",
+        "escape-escape": b"\x1b\x1b[A\x1bx",
+        "enter-kinds": b"\r\n\n\r\r\x00\x7f\x03",
+        "mouse-report": b"\x1b[<0;123;45M" + b"z",
+        "unfinished": b"\x1b[12" + tick + b"\x1b[3;",
+        "byte-ff": b"\xff\xff\xfe",
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
@@ -607,6 +636,8 @@ def main():
         "eltorito": eltorito_seeds(),
         "mbr": mbr_seeds(),
         "nvmeid": nvmeid_seeds(),
+        "fwcfg_int": fwcfg_int_seeds(),
+        "keys": keys_seeds(),
     }
     for target, seeds in sets.items():
         d = os.path.join(args.corpus, target)

@@ -122,8 +122,7 @@ def test_rom_for_another_device_is_not_run():
         "the skipped ROM is not mentioned in the log:\n" + tail(log)
 
 
-@pytest.mark.parametrize("fw", [
-    "kelp", "seabios"])
+@pytest.mark.parametrize("fw", ["kelp", "seabios"])
 def test_failed_bev_falls_through_to_next_nic(fw, tftp_root):
     """Two NICs with iPXE.  The first one's network has no boot file, so
     its iPXE gives up and returns from the BEV (RETF, or INT 18h); the

@@ -56,6 +56,11 @@ UNIT_TESTS += mbr ata_error
 UNIT_SRC_nvmeid := $(UNIT_TOP)/src/fw/nvmeid.c
 UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/nvmeid.h std/nvme.h)
 UNIT_TESTS += nvmeid
+# Numbers in fw_cfg files; a serial terminal's keys.
+UNIT_SRC_fwcfg_int := $(UNIT_TOP)/src/fw/fwcfg_int.c
+UNIT_SRC_keys      := $(UNIT_TOP)/src/lib/keys.c
+UNIT_HEADERS += $(UNIT_TOP)/src/fw/fwcfg_int.h $(UNIT_TOP)/src/lib/keys.h
+UNIT_TESTS += fwcfg_int keys
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
@@ -80,7 +85,8 @@ unit: $(UNIT_BINS)
 # -Os (the firmware's level) and -O2 (where gcc turns more loops into calls).
 UNIT_MODES_SRCS := $(UNIT_TOP)/src/lib/checksum.c $(UNIT_TOP)/src/lib/chs.c \
 	$(UNIT_TOP)/src/fw/e820map.c $(UNIT_DIR)/modes_div64.c \
-	$(UNIT_TOP)/src/fw/eltorito.c $(UNIT_TOP)/src/boot/mbr.c $(UNIT_TOP)/src/hw/ata_error.c $(UNIT_TOP)/src/fw/nvmeid.c
+	$(UNIT_TOP)/src/fw/eltorito.c $(UNIT_TOP)/src/boot/mbr.c $(UNIT_TOP)/src/hw/ata_error.c $(UNIT_TOP)/src/fw/nvmeid.c \
+	$(UNIT_TOP)/src/fw/fwcfg_int.c $(UNIT_TOP)/src/lib/keys.c
 UNIT_MODES_CFLAGS ?= -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-std=gnu11 -march=i686 -mregparm=3 -mgeneral-regs-only \
 	-Wall -Wextra -Werror -I$(UNIT_TOP)/src
