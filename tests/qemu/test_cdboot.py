@@ -13,6 +13,7 @@ partition-table order, and its drive count in 08h under hard disk
 emulation) the El Torito specification decides.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -281,3 +282,39 @@ def test_slave_cd_behind_master_cd_boots_as_e1(isos):
     p = bytes.fromhex(values["cd.4b01"].split(":")[2])
     assert p[0x02] == 0xE1 and p[0x03] == 0x01 and p[0x08] == 0x01   # secondary slave
     assert r.status == harness.EXIT_OK_STATUS, tail
+
+
+GRUB_CFG = """serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+echo "KELP-GRUB root=$root"
+ls
+echo "KELP-GRUB halting"
+halt
+"""
+
+
+@pytest.fixture(scope="module")
+def grub_iso(tmp_path_factory):
+    """A GRUB rescue CD (grub-mkrescue, i386-pc) whose grub.cfg reports on
+    COM1, lists the drives GRUB found through INT 13h and powers off."""
+    d = tmp_path_factory.mktemp("grub")
+    os.makedirs(d / "iso" / "boot" / "grub")
+    (d / "iso" / "boot" / "grub" / "grub.cfg").write_text(GRUB_CFG)
+    iso = d / "grub.iso"
+    p = subprocess.run(["grub-mkrescue", "-o", str(iso), str(d / "iso")],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert p.returncode == 0 and iso.exists(), p.stdout + p.stderr
+    return str(iso)
+
+
+@pytest.mark.parametrize("fw", FIRMWARES)
+def test_grub_rescue_cd_boots(fw, grub_iso):
+    r = harness.run_qemu(firmware_path(fw), ["-cdrom", grub_iso], timeout=LINUX_TIMEOUT)
+    serial = r.serial.replace("\r", "")
+    assert "KELP-GRUB root=" in serial, serial[-2000:] + r.debug[-2000:]
+    # GRUB's own view of the BIOS drives: the CD it booted from.
+    assert re.search(r"\(cd\)", serial), serial[-2000:]
+    assert "KELP-GRUB halting" in serial, serial[-2000:]
+    # GRUB's halt switches the machine off through ACPI or APM.
+    assert r.status == 0, (r.status, serial[-2000:])
