@@ -126,6 +126,7 @@ struct rtdata {
     u32 sercon_vga;             /* the VGA BIOS's INT 10h, which the console chains to */
     u16 boot_fail_count;        /* boot list entries tried so far */
     u8 boot_limit;              /* entries the default order boots (bootorder HALT) */
+    u8 boot_swap;               /* Kelp disk swapped with 80h for the boot (0: none) */
     u8 boot_menu;               /* offer the boot menu before booting */
     u16 boot_menu_ms;           /* how long its prompt waits for ESC or F12 */
     u32 boot_retry_ms;          /* reset this long after nothing booted; ~0: never */

@@ -76,6 +76,35 @@ u32 ms_to_ticks(u32 ms)
     return ms / 55 + 1;         /* 18.2 ticks a second: 54.9 ms each */
 }
 
+/* DOS-era boot code takes for granted that it runs from drive 80h. A
+ * hard disk of Kelp's other than the first swaps numbers with 80h for the
+ * boot (disks of option ROMs keep theirs); INT 18h swaps them back. */
+static void swap_disks(u8 i)
+{
+    struct disk t = rtdata.disks[0];
+    rtdata.disks[0] = rtdata.disks[i];
+    rtdata.disks[i] = t;
+}
+
+static u8 boot_as_first(u8 drive)
+{
+    u8 i = drive - 0x80;
+    if (drive <= 0x80 || i >= rtdata.disk_count)
+        return drive;
+    swap_disks(i);
+    rtdata.boot_swap = i;
+    dprintf(LOG_INFO, "boot: drive %02xh answers as 80h, 80h as %02xh\n", drive, drive);
+    return 0x80;
+}
+
+static void unswap(void)
+{
+    if (rtdata.boot_swap) {
+        swap_disks(rtdata.boot_swap);
+        rtdata.boot_swap = 0;
+    }
+}
+
 /* Start the boot sector of drive 80h (whoever serves it through INT 13h:
  * Kelp or an option ROM); returns only on failure. */
 static void boot_disk(u8 drive)
@@ -104,6 +133,7 @@ static void boot_disk(u8 drive)
     }
     if (drive >= 0x80 && !mbr_usable(drive))
         return;
+    drive = boot_as_first(drive);
     dprintf(LOG_INFO, "boot: jumping to 0000:7C00 with DL=%02x\n", drive);
     rt_jump_boot(0x00007C00, drive);
 }
@@ -162,6 +192,7 @@ void NORETURN boot_next(void)
 
 void handle_19(struct bregs *r)
 {
+    unswap();
     rtdata.boot_fail_count = 0;
     boot_menu();
     boot_next();
@@ -170,5 +201,6 @@ void handle_19(struct bregs *r)
 void handle_18(struct bregs *r)
 {
     dprintf(LOG_INFO, "boot: INT 18h, trying the next device\n");
+    unswap();
     boot_next();
 }

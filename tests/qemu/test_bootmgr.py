@@ -504,3 +504,20 @@ def test_unbootable_disk_first_falls_through_to_cd(images, tmp_path):
     assert booted[:2] == [NAMES["disk"], NAMES["cd"]], booted
     assert "Boot failed: not a bootable disk" in res.debug, tail(res.debug)
     check_ran("cd", res.debug, res.serial, res.status)
+
+
+def test_second_disk_picked_boots_as_80h(images, tmp_path):
+    """bootindex on the second IDE disk: its boot sector runs from drive
+    80h (DOS-era boot code assumes it), the first disk answering as 81h."""
+    blank = tmp_path / "blank.img"
+    blank.write_bytes(bytes(1024 * 1024))
+    res = harness.run_qemu(harness.KELP, [
+        "-drive", f"file={blank},format=raw,if=none,id=d0",
+        "-device", "ide-hd,drive=d0,bus=ide.0,unit=0",
+        "-drive", f"file={DISK_IMG},format=raw,if=none,id=d1,snapshot=on",
+        "-device", "ide-hd,drive=d1,bus=ide.0,unit=1,bootindex=0"], timeout=TIMEOUT)
+    where = "\n" + tail(res.debug)
+    assert "boot: drive 81h answers as 80h, 80h as 81h" in res.debug, where
+    values, _ = parse_probe(res.debug)
+    assert values.get("boot.second.dl") == "80", where
+    assert res.status == harness.EXIT_OK_STATUS, where
