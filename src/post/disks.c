@@ -3,6 +3,7 @@
 #include "rtdata.h"
 #include "bda.h"
 #include "hw/ata.h"
+#include "post/virtio.h"
 #include "hw/cmos.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -210,4 +211,5 @@ void disks_init(void)
     bda_set8(BDA_HD_CONTROL, 0xC0);
     ata_init();
     /* Native PCI storage drivers register their disks after IDE's. */
+    virtio_init();
 }

@@ -7,6 +7,8 @@
 #include "bda.h"
 #include "edd.h"
 #include "hw/ata.h"
+#include "hw/virtio-blk.h"
+#include "hw/virtio-scsi.h"
 #include "lib/chs.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -64,6 +66,10 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     if (flat_enter())
         return DISK_RET_CTRL_FAIL;
     switch (d->type) {
+    case DISK_VIRTIO_BLK:
+        return virtio_blk_transfer(d, op, lba, count, seg, off, done);
+    case DISK_VIRTIO_SCSI:
+        return virtio_scsi_transfer(d, op, lba, count, seg, off, done);
     default:
         *done = 0;
         return DISK_RET_EPARAM;
@@ -176,11 +182,19 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.sectors = d->sectors;
     p.blksize = d->blksize;
     u16 len = 0x1A;
+    /* EDD names no virtio interface, and Linux's edd driver decodes only
+     * the names it defines: a virtio-blk disk is reported the way a
+     * virtio-scsi one is, as SCSI target 0, LUN 0 of its PCI function. */
+    bool scsi = d->type == DISK_VIRTIO_BLK || d->type == DISK_VIRTIO_SCSI;
     if (size >= 0x1E) {
-        int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
-        fill_dpte(idx, d);
-        p.dpte_off = (u16)(u32)&dpte[idx];
-        p.dpte_seg = RTSEG;
+        /* The DPTE describes ATA task file registers: none for SCSI. */
+        p.dpte_off = p.dpte_seg = 0xFFFF;
+        if (!scsi) {
+            int idx = atapi ? MAX_DISKS + (d - rtdata.cds) : d - rtdata.disks;
+            fill_dpte(idx, d);
+            p.dpte_off = (u16)(u32)&dpte[idx];
+            p.dpte_seg = RTSEG;
+        }
         len = 0x1E;
     }
     if (size >= 0x42) {
@@ -188,12 +202,20 @@ static void ext_params(struct bregs *r, struct disk *d)
         p.key = 0xBEDD;
         p.path_len = t13 ? 0x2C : 0x24;
         memcpy(p.host_bus, "PCI ", 4);
-        memcpy(p.iface, atapi ? "ATAPI   " : "ATA     ", 8);
+        memcpy(p.iface, scsi ? "SCSI    " : atapi ? "ATAPI   " : "ATA     ", 8);
         p.iface_path[0] = d->pci_bus;
         p.iface_path[1] = d->pci_devfn >> 3;
         p.iface_path[2] = d->pci_devfn & 7;
         p.iface_path[3] = d->channel;
         p.dev_path[0] = d->slave;
+        if (scsi && t13) {
+            /* T13 EDD-3: target ID (word), then the LUN (qword). */
+            p.dev_path[0] = d->target;
+            p.dev_path[1] = d->target >> 8;
+            memcpy(p.dev_path + 2, &d->lun, 4);
+        } else if (scsi) {
+            p.dev_path[0] = d->lun;         /* Phoenix EDD 3.0: the LUN byte */
+        }
         len = t13 ? 0x4A : 0x42;
         u8 *b = (u8 *)&p;
         b[len - 1] = checksum_fix(b + 0x1E, len - 0x1E - 1 + 1);
