@@ -1,5 +1,6 @@
 # Probe boot disk: $(OUT)/test/probe.img
 # Boot-order test disks: $(OUT)/test/boot-int18.img, $(OUT)/test/boot-second.img
+# Disk I/O test disk: $(OUT)/test/boot-diskio.img
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -25,7 +26,8 @@ PROBE_BUILD := $(OUT)/test/probe
 PROBE_IMG := $(OUT)/test/probe.img
 PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
 PROBE_HDRS := $(PROBE_DIR)/probe.h
-PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img
+PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img \
+	$(OUT)/test/boot-diskio.img
 
 .PHONY: probe probe-clean
 probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS)
@@ -48,11 +50,15 @@ $(PROBE_BUILD)/boot-int18.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUIL
 $(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
+$(PROBE_BUILD)/boot-diskio.o: $(PROBE_DIR)/diskio.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+
 $(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
 	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
 	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
 
-.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin
+.SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin \
+	$(PROBE_BUILD)/boot-diskio.bin
 
 $(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp
