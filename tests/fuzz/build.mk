@@ -48,7 +48,8 @@ FUZZ_SRC_xen_info    := src/fw/xen.c src/fw/e820map.c src/lib/checksum.c
 FUZZ_SRC_acpi_loader := src/fw/acpi.c
 FUZZ_SRC_smbios      := src/fw/smbios.c src/lib/checksum.c
 FUZZ_SRC_chs         := src/lib/chs.c
-FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs
+FUZZ_SRC_scsi        := src/hw/scsi.c
+FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs scsi
 # El Torito catalogs, where the firmware has the parser.
 ifneq ($(wildcard $(FUZZ_TOP)/src/fw/eltorito.c),)
 FUZZ_SRC_eltorito    := src/fw/eltorito.c
@@ -56,7 +57,8 @@ FUZZ_TARGETS += eltorito
 endif
 
 FUZZ_HEADERS := $(wildcard $(FUZZ_TOP)/src/lib/*.h $(FUZZ_TOP)/src/fw/*.h \
-	$(FUZZ_TOP)/src/std/*.h $(FUZZ_TOP)/src/post/alloc.h) $(FUZZ_DIR)/fuzz_input.h
+	$(FUZZ_TOP)/src/std/*.h $(FUZZ_TOP)/src/post/alloc.h $(FUZZ_TOP)/src/hw/scsi.h \
+	$(FUZZ_TOP)/src/hw/ata.h) $(FUZZ_DIR)/fuzz_input.h
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 
 define FUZZ_TARGET_RULE

@@ -47,6 +47,10 @@ UNIT_SRC_xen_info  := $(UNIT_TOP)/src/fw/xen.c $(UNIT_TOP)/src/fw/e820map.c \
 	$(UNIT_TOP)/src/lib/checksum.c
 UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, fw/romimage.h std/optionrom.h fw/bootorder.h fw/xen.h)
 UNIT_TESTS += romimage bootorder xen_info
+# SCSI command blocks, sense data and REPORT LUNS answers.
+UNIT_SRC_scsi := $(UNIT_TOP)/src/hw/scsi.c
+UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, hw/scsi.h hw/ata.h)
+UNIT_TESTS += scsi
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
