@@ -10,7 +10,9 @@
  *   v44   AH=44h verifies LBA 100-101
  *   bad   AH=42h reads LBA 300 (the test makes that sector fail)
  *   badw  AH=43h writes the pattern to LBA 400 (the test makes that fail)
- *   end   AH=42h reads LBA FFFFFFF0h, past the end of the disk
+ *   end   AH=42h reads LBA FFFFFFF0h (past the end of a disk under 2 TiB)
+ *   hi    AH=42h reads LBA 100000005h (past 2^32 blocks) to 0000:2000;
+ *         "hisame" is 1 if it starts with "KELPHIGH"
  *
  * The pattern is 512 words counting up from 4B45h. The host checks what
  * reached the image after QEMU exited through isa-debug-exit (value 10h).
@@ -94,6 +96,20 @@ _start:
 	movw	$msg_end, %bx
 	call	int13
 
+	movb	$0x42, %ah
+	movw	$dap_hi, %si
+	movw	$msg_hi, %bx
+	call	int13
+	movw	$msg_high, %si
+	movw	$READBACK, %di
+	movw	$4, %cx
+	repe cmpsw
+	setne	%ah
+	xorb	$1, %ah
+	clc
+	movw	$msg_hisame, %bx
+	call	report
+
 	movb	$0x10, %al
 	outb	%al, $EXIT_PORT
 3:	cli
@@ -170,6 +186,9 @@ dap_badw: .byte	16, 0
 dap_end: .byte	16, 0
 	.word	1, READBACK, 0
 	.quad	0xFFFFFFF0
+dap_hi:	.byte	16, 0
+	.word	1, READBACK, 0
+	.quad	0x100000005
 
 drive:	.byte	0
 msg_probe: .asciz "PROBE io."
@@ -182,3 +201,6 @@ msg_v44: .asciz	"v44"
 msg_bad: .asciz	"bad"
 msg_badw: .asciz "badw"
 msg_end: .asciz	"end"
+msg_hi:	.asciz	"hi"
+msg_hisame: .asciz "hisame"
+msg_high: .ascii "KELPHIGH"

@@ -8,7 +8,8 @@ transports.
 - The disk I/O boot sector (tests/payloads/diskio.S) writes, reads back and
   verifies through INT 13h on every transport; sectors the block layer is
   told to fail (QEMU's blkdebug driver) must come back as INT 13h errors,
-  and the host finds the written sectors in the image afterwards.
+  and the host finds the written sectors in the image afterwards. On a
+  disk past 2 TiB it also reads a block beyond 2^32.
 - A modern-only device whose registers end up above 4 GiB is left alone,
   a transitional one there falls back to its legacy registers, and a small
   64-bit BAR stays below 4 GiB when a big one has to move up.
@@ -188,6 +189,7 @@ def test_int13_writes_reach_the_disk_and_errors_are_reported(setup):
     assert values.get("io.badw") == "cc/1", \
         f"a failed write must be reported as a write fault: {values}" + log
     assert values.get("io.end") == "01/1", values
+    assert values.get("io.hi") == "01/1", values
 
     def sectors(data, lba, n=1):
         return data[lba * SECTOR:(lba + n) * SECTOR]
@@ -197,6 +199,41 @@ def test_int13_writes_reach_the_disk_and_errors_are_reported(setup):
     changed = [lba for lba in range(len(after) // SECTOR)
                if sectors(after, lba) != sectors(before, lba)]
     assert changed == [1, 100, 101], f"sectors written: {changed}"
+
+
+@pytest.mark.parametrize("setup", ["blk", "scsi"])
+def test_disk_past_2tib_reads_beyond_32bit_lbas(setup):
+    """A sparse disk of 2^32 + 2048 blocks: virtio-blk's 64-bit capacity,
+    and for SCSI READ CAPACITY (16) and READ (16). diskio.S reads block
+    100000005h, which holds "KELPHIGH"."""
+    build_image()
+    total = (1 << 32) + 2048
+    device = {"blk": ["-device", "virtio-blk-pci,drive=d0"],
+              "scsi": ["-device", "virtio-scsi-pci,id=s",
+                       "-device", "scsi-hd,bus=s.0,drive=d0"]}[setup]
+    with tempfile.TemporaryDirectory(prefix="kelp-virtio-") as tmp:
+        disk = os.path.join(tmp, "big.img")
+        shutil.copyfile(DISKIO_IMG, disk)
+        with open(disk, "r+b") as f:
+            f.truncate(total * SECTOR)
+            f.seek(((1 << 32) + 5) * SECTOR)
+            f.write(b"KELPHIGH".ljust(SECTOR, b"\0"))
+        r = harness.run_qemu(firmware_path("kelp"), [
+            "-drive", f"file={disk},format=raw,if=none,id=d0"] + device,
+            timeout=PAYLOAD_TIMEOUT)
+        with open(disk, "rb") as f:
+            f.seek(100 * SECTOR)
+            written = f.read(2 * SECTOR)
+    values, _ = parse_probe(r.debug)
+    log = "\n" + tail(r.debug, 25)
+    assert r.status == harness.EXIT_OK_STATUS, f"exit status {r.status}" + log
+    disks = disk_lines(r.debug, "virtio-" + setup)
+    assert disks and f" {total} sectors," in disks[0][1], disks
+    assert values.get("io.end") == "00/0", "LBA FFFFFFF0h is on this disk" + log
+    assert values.get("io.hi") == "00/0", log
+    assert values.get("io.hisame") == "01/0", "block 100000005h read back wrong" + log
+    assert values.get("io.same") == "01/0", log
+    assert written == PATTERN
 
 
 # ---- where the registers are ----
