@@ -171,7 +171,7 @@ static int scan_target(const struct host *h, const struct pci_device *pd, u16 ta
         for (int i = 0; i < n; i++)
             luns[i] = i;
     }
-    for (int i = 0; i < n && rtdata.disk_count < MAX_DISKS; i++)
+    for (int i = 0; i < n; i++)
         if (luns[i] <= max_lun && probe_lun(h, pd, target, luns[i]) < 0)
             return -1;
     return 0;
@@ -203,7 +203,12 @@ void virtio_scsi_init(const struct pci_device *pd)
         max_target = 255;
     struct host h = { ctrl, who };
     u8 before = rtdata.disk_count;
-    for (u32 t = 0; t <= max_target && rtdata.disk_count < MAX_DISKS; t++) {
+    for (u32 t = 0; t <= max_target; t++) {
+        if (rtdata.disk_count >= MAX_DISKS) {
+            dprintf(LOG_WARN, "%s: no drive numbers left, targets %u-%u not scanned\n", who,
+                    t, max_target);
+            break;
+        }
         if (scan_target(&h, pd, t, max_lun) < 0) {
             dprintf(LOG_WARN, "%s: no answer at target %u, host reset and not used\n", who, t);
             break;
