@@ -13,6 +13,7 @@
 #include "rtdata.h"
 
 #define READY_TIMEOUT_MS 5000       /* a unit still spinning up gets this long */
+#define READY_TRIES 3               /* and at least this many TEST UNIT READYs */
 #define FALLBACK_LUNS 8             /* probed when REPORT LUNS fails */
 
 /* Data-in buffer of the scan commands (POST memory is DMA-able as is). */
@@ -21,6 +22,7 @@ static u8 buf[512] __attribute__((aligned(16)));
 struct host {
     u32 ctrl;
     const char *who;
+    bool impatient;             /* a unit never got ready: do not wait again */
 };
 
 /* One data-in command into buf; the virtio response (-1: no answer). */
@@ -40,14 +42,16 @@ static void trim_copy(char *dst, const u8 *src, int n)
 }
 
 /* TEST UNIT READY until the unit is ready: unit attentions (it was just
- * reset) and "becoming ready" are retried, within a time bound. Returns a
- * DISK_RET_ status. */
-static int wait_ready(const struct host *h, u16 target, u32 lun)
+ * reset) and "becoming ready" are retried, a few times and then within a
+ * time bound; once a unit of the host has used up that time, the others
+ * only get the few tries, so a host full of units that never get ready
+ * cannot hold POST for long. Returns a DISK_RET_ status. */
+static int wait_ready(struct host *h, u16 target, u32 lun)
 {
     static const u8 cdb[6] = { SCSI_TEST_UNIT_READY };
     struct timeout t;
     timeout_start(&t, READY_TIMEOUT_MS);
-    for (;;) {
+    for (int tries = 1;; tries++) {
         struct scsi_result r;
         int resp = scan_cmd(h, target, lun, cdb, sizeof(cdb), 0, &r);
         if (resp != VIRTIO_SCSI_S_OK)
@@ -55,8 +59,11 @@ static int wait_ready(const struct host *h, u16 target, u32 lun)
         int ret = scsi_disk_status(&r, false);
         if (ret != DISK_RET_CHANGED && ret != DISK_RET_NOT_READY)
             return ret;
-        if (timeout_expired(&t))
+        bool expired = timeout_expired(&t);
+        if (tries >= READY_TRIES && (expired || h->impatient)) {
+            h->impatient = true;
             return ret;
+        }
     }
 }
 
@@ -87,7 +94,7 @@ static int read_capacity(const struct host *h, u16 target, u32 lun, u64 *blocks,
 }
 
 /* Returns -1 when the host stopped answering. */
-static int probe_lun(const struct host *h, const struct pci_device *pd, u16 target, u32 lun)
+static int probe_lun(struct host *h, const struct pci_device *pd, u16 target, u32 lun)
 {
     char who[48];
     snprintf(who, sizeof(who), "%s target %u lun %u", h->who, target, lun);
@@ -146,7 +153,7 @@ static int probe_lun(const struct host *h, const struct pci_device *pd, u16 targ
 }
 
 /* Returns -1 when the host stopped answering. */
-static int scan_target(const struct host *h, const struct pci_device *pd, u16 target,
+static int scan_target(struct host *h, const struct pci_device *pd, u16 target,
                        u32 max_lun)
 {
     u8 cdb[12];
@@ -201,7 +208,7 @@ void virtio_scsi_init(const struct pci_device *pd)
     /* Targets are one byte in the virtio-scsi LUN field. */
     if (max_target > 255)
         max_target = 255;
-    struct host h = { ctrl, who };
+    struct host h = { ctrl, who, false };
     u8 before = rtdata.disk_count;
     for (u32 t = 0; t <= max_target; t++) {
         if (rtdata.disk_count >= MAX_DISKS) {
