@@ -51,7 +51,7 @@ void virtio_who(char *buf, int size, const char *type, const struct pci_device *
 /* The modern structures Kelp needs, as physical addresses. */
 struct modern_regs {
     u32 common, notify, device;
-    u32 notify_mult;
+    u32 notify_mult, notify_len;
 };
 
 /* Address of what a capability points at: 0 when its BAR is not a
@@ -89,8 +89,10 @@ static bool find_modern(u16 bdf, struct modern_regs *m, bool *high)
                         : type == VIRTIO_CAP_DEVICE ? &m->device : NULL;
             if (slot && !*slot) {
                 *slot = cap_address(bdf, pos, high);
-                if (*slot && type == VIRTIO_CAP_NOTIFY)
+                if (*slot && type == VIRTIO_CAP_NOTIFY) {
                     m->notify_mult = pci_read32(bdf, pos + VIRTIO_CAP_NOTIFY_MULT);
+                    m->notify_len = pci_read32(bdf, pos + VIRTIO_CAP_LENGTH);
+                }
             }
         }
         pos = pci_read8(bdf, pos + 1) & ~3;
@@ -164,7 +166,11 @@ static const char *setup_modern(struct virtio_ctrl *c, const struct modern_regs 
     wr32(cc + VIRTIO_CC_QUEUE_DRIVER + 4, 0);
     wr32(cc + VIRTIO_CC_QUEUE_DEVICE, c->used);
     wr32(cc + VIRTIO_CC_QUEUE_DEVICE + 4, 0);
-    c->notify = m->notify + rd16(cc + VIRTIO_CC_QUEUE_NOTIFY_OFF) * m->notify_mult;
+    /* The doorbell must lie inside the notify structure. */
+    u64 at = (u64)rd16(cc + VIRTIO_CC_QUEUE_NOTIFY_OFF) * m->notify_mult;
+    if (at + 2 > m->notify_len)
+        return "doorbell outside its structure";
+    c->notify = m->notify + (u32)at;
     wr16(cc + VIRTIO_CC_QUEUE_ENABLE, 1);
     return NULL;
 }
