@@ -339,9 +339,8 @@ static void policy_init(void)
     dprintf(LOG_DEBUG, "rom: boot order:\n%s\n", bootorder);
 }
 
-/* Should this device's ROM run? A per-device fw_cfg option
- * (opt/kelp/rom/BB:DD.F = on|off) wins over the policy. */
-static bool rom_wanted(const struct pci_device *d, bool vga)
+/* The per-device fw_cfg option opt/kelp/rom/BB:DD.F: 1 on, 0 off, -1 none. */
+static int rom_override(const struct pci_device *d)
 {
     char name[32], buf[8];
     snprintf(name, sizeof(name), "opt/kelp/rom/%02x:%02x.%x", d->bdf >> 8, (d->bdf >> 3) & 31,
@@ -351,6 +350,21 @@ static bool rom_wanted(const struct pci_device *d, bool vga)
             return buf[1] == 'n';
         dprintf(LOG_WARN, "rom: %s: expected on or off\n", name);
     }
+    return -1;
+}
+
+bool rom_forced_on(const struct pci_device *d)
+{
+    return d->rom_base && d->rom_size && rom_override(d) == 1;
+}
+
+/* Should this device's ROM run? The per-device option wins over the
+ * policy. */
+static bool rom_wanted(const struct pci_device *d, bool vga)
+{
+    int forced = rom_override(d);
+    if (forced >= 0)
+        return forced;
     if (vga || rom_policy == POLICY_ALL)
         return true;
     if (rom_policy == POLICY_BOOT)
@@ -363,6 +377,12 @@ static bool run_pci_rom(struct pci_device *d)
 {
     if (!d->rom_base || !d->rom_size)
         return false;
+    if (d->driver) {
+        /* Two drivers for one device would undo each other's setup. */
+        dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x: served by Kelp's own driver, ROM not "
+                "run\n", d->bdf >> 8, (d->bdf >> 3) & 31, d->bdf & 7, d->vendor, d->device);
+        return false;
+    }
     if (!rom_wanted(d, d->class == PCI_CLASS_DISPLAY_VGA)) {
         dprintf(LOG_INFO, "rom: %02x:%02x.%x %04x:%04x: ROM not run (policy)\n", d->bdf >> 8,
                 (d->bdf >> 3) & 31, d->bdf & 7, d->vendor, d->device);

@@ -17,6 +17,7 @@ struct pci_device {
     s16 parent;             /* index of the bridge above, -1 on bus 0 */
     u32 rom_base;           /* assigned ROM BAR address (disabled), 0 = none */
     u32 rom_size;
+    u8 driver;              /* a Kelp driver serves it: its ROM is not run */
 };
 
 extern struct pci_device pci_devices[PCI_MAX_DEVICES];

@@ -7,14 +7,12 @@
 #include "lib/string.h"
 #include "lib/output.h"
 
-void virtio_blk_init(const struct pci_device *pd)
+bool virtio_blk_init(const struct pci_device *pd, const char *who)
 {
-    char who[24];
-    virtio_who(who, sizeof(who), "virtio-blk", pd);
     u32 want = 1u << VIRTIO_BLK_F_RO | 1u << VIRTIO_BLK_F_BLK_SIZE | 1u << VIRTIO_BLK_F_FLUSH;
     u32 ctrl = virtio_setup(pd, who, 0, want);
     if (!ctrl)
-        return;
+        return false;
     struct virtio_ctrl *c = (struct virtio_ctrl *)ctrl;
     u64 capacity = virtio_cfg32(ctrl, VIRTIO_BLK_CFG_CAPACITY)
                    | (u64)virtio_cfg32(ctrl, VIRTIO_BLK_CFG_CAPACITY + 4) << 32;
@@ -25,7 +23,7 @@ void virtio_blk_init(const struct pci_device *pd)
     if (bs < 512 || bs > 4096 || (bs & (bs - 1))) {
         dprintf(LOG_WARN, "%s: block size %u not supported, not used\n", who, bs);
         virtio_fail(ctrl);
-        return;
+        return false;
     }
     struct disk d;
     memset(&d, 0, sizeof(d));
@@ -41,13 +39,13 @@ void virtio_blk_init(const struct pci_device *pd)
     if (!d.sectors) {
         dprintf(LOG_INFO, "%s: empty disk, not served\n", who);
         virtio_fail(ctrl);
-        return;
+        return false;
     }
     /* Verify reads each block here (virtio-blk has no verify request). */
     c->scratch = (u32)high_alloc(bs, 16);
     if (!c->scratch) {
         virtio_fail(ctrl);
-        return;
+        return false;
     }
     virtio_start(ctrl);
     char model[48];
@@ -55,4 +53,5 @@ void virtio_blk_init(const struct pci_device *pd)
              c->modern ? "virtio 1.0" : "legacy virtio", bs,
              c->features & (1u << VIRTIO_BLK_F_RO) ? ", read-only" : "");
     disk_add(&d, who, model);
+    return true;
 }

@@ -184,13 +184,11 @@ static int scan_target(struct host *h, const struct pci_device *pd, u16 target,
     return 0;
 }
 
-void virtio_scsi_init(const struct pci_device *pd)
+bool virtio_scsi_init(const struct pci_device *pd, const char *who)
 {
-    char who[24];
-    virtio_who(who, sizeof(who), "virtio-scsi", pd);
     u32 ctrl = virtio_setup(pd, who, VIRTIO_SCSI_REQUEST_QUEUE, 0);
     if (!ctrl)
-        return;
+        return false;
     /* Kelp's request and response headers have the default sizes. */
     virtio_cfg_wr32(ctrl, VIRTIO_SCSI_CFG_CDB_SIZE, VIRTIO_SCSI_CDB_SIZE);
     virtio_cfg_wr32(ctrl, VIRTIO_SCSI_CFG_SENSE_SIZE, VIRTIO_SCSI_SENSE_SIZE);
@@ -200,7 +198,7 @@ void virtio_scsi_init(const struct pci_device *pd)
                 virtio_cfg32(ctrl, VIRTIO_SCSI_CFG_CDB_SIZE),
                 virtio_cfg32(ctrl, VIRTIO_SCSI_CFG_SENSE_SIZE));
         virtio_fail(ctrl);
-        return;
+        return false;
     }
     u32 max_target = virtio_cfg16(ctrl, VIRTIO_SCSI_CFG_MAX_TARGET);
     u32 max_lun = virtio_cfg32(ctrl, VIRTIO_SCSI_CFG_MAX_LUN);
@@ -223,4 +221,5 @@ void virtio_scsi_init(const struct pci_device *pd)
     }
     dprintf(LOG_INFO, "%s: %u disk(s) on targets 0-%u\n", who, rtdata.disk_count - before,
             max_target);
+    return true;
 }

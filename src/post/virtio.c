@@ -4,6 +4,7 @@
  * virtqueue Kelp uses, in the reserved high zone so it outlives POST. */
 #include "post/virtio.h"
 #include "post/alloc.h"
+#include "post/optionrom.h"
 #include "hw/virtio.h"
 #include "hw/pci.h"
 #include "hw/pci_regs.h"
@@ -239,14 +240,20 @@ void virtio_fail(u32 ctrl)
 void virtio_init(void)
 {
     for (int i = 0; i < pci_count; i++) {
-        const struct pci_device *pd = &pci_devices[i];
-        if (pd->vendor != VIRTIO_VENDOR)
+        struct pci_device *pd = &pci_devices[i];
+        bool blk = CONFIG_VIRTIO_BLK && (pd->device == VIRTIO_DEV_BLK_LEGACY
+                                         || pd->device == VIRTIO_DEV_BLK);
+        bool scsi = CONFIG_VIRTIO_SCSI && (pd->device == VIRTIO_DEV_SCSI_LEGACY
+                                           || pd->device == VIRTIO_DEV_SCSI);
+        if (pd->vendor != VIRTIO_VENDOR || !(blk || scsi))
             continue;
-        if (CONFIG_VIRTIO_BLK && (pd->device == VIRTIO_DEV_BLK_LEGACY
-                                  || pd->device == VIRTIO_DEV_BLK))
-            virtio_blk_init(pd);
-        if (CONFIG_VIRTIO_SCSI && (pd->device == VIRTIO_DEV_SCSI_LEGACY
-                                   || pd->device == VIRTIO_DEV_SCSI))
-            virtio_scsi_init(pd);
+        char who[24];
+        virtio_who(who, sizeof(who), blk ? "virtio-blk" : "virtio-scsi", pd);
+        if (rom_forced_on(pd)) {
+            dprintf(LOG_INFO, "%s: left to its option ROM (opt/kelp/rom override)\n", who);
+            continue;
+        }
+        /* A device Kelp drives does not get its option ROM run as well. */
+        pd->driver = blk ? virtio_blk_init(pd, who) : virtio_scsi_init(pd, who);
     }
 }

@@ -18,8 +18,10 @@ void virtio_cfg_wr32(u32 ctrl, u32 off, u32 v);
 /* "virtio-blk 00:04.0" */
 void virtio_who(char *buf, int size, const char *type, const struct pci_device *pd);
 
-void virtio_blk_init(const struct pci_device *pd);
-void virtio_scsi_init(const struct pci_device *pd);
+/* Bring a device up and register its disks (who names it in the log);
+ * true when Kelp drives it from now on. */
+bool virtio_blk_init(const struct pci_device *pd, const char *who);
+bool virtio_scsi_init(const struct pci_device *pd, const char *who);
 /* Every virtio disk and SCSI host, in PCI order. */
 void virtio_init(void);
 #endif
