@@ -8,6 +8,7 @@
 #define  PCI_COMMAND_MEMORY 0x0002
 #define  PCI_COMMAND_MASTER 0x0004
 #define PCI_STATUS         0x06
+#define  PCI_STATUS_CAP_LIST 0x0010
 #define PCI_REVISION       0x08
 #define PCI_CLASS_PROG     0x09
 #define PCI_CLASS_DEVICE   0x0A     /* word: base class << 8 | sub class */
@@ -21,6 +22,8 @@
 #define PCI_ROM            0x30     /* type 0 */
 #define  PCI_ROM_ENABLE     0x01
 #define PCI_CAP_PTR        0x34
+/* Capability list entries: ID at +0, next pointer at +1. */
+#define  PCI_CAP_ID_VENDOR  0x09
 #define PCI_INT_LINE       0x3C
 #define PCI_INT_PIN        0x3D
 /* Type 1 (PCI-PCI bridge) */

@@ -4,6 +4,7 @@
 #include "bda.h"
 #include "post/nvme.h"
 #include "hw/ata.h"
+#include "post/virtio.h"
 #include "hw/cmos.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -209,4 +210,5 @@ void disks_init(void)
     /* Native PCI storage drivers register their disks after IDE's. */
     ahci_init();
     nvme_init();
+    virtio_init();
 }

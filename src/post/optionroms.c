@@ -473,10 +473,9 @@ static void policy_init(void)
     dprintf(LOG_DEBUG, "rom: boot order:\n%s\n", bootorder_text());
 }
 
-/* Should this device's ROM run? A per-device fw_cfg option
- * (opt/kelp/rom/BB:DD.F = on|off) wins over the policy. */
-/* The per-device option opt/kelp/rom/BB:DD.F: 1 on, 0 off, 2 prefer (run
- * it instead of a native driver), -1 absent or not understood. */
+/* The per-device option opt/kelp/rom/BB:DD.F: 1 on, 0 off, 2 prefer, -1
+ * absent or not understood. "on" and "prefer" both run the device's ROM
+ * instead of a native driver. */
 static int rom_option(const struct pci_device *d)
 {
     char name[32], buf[8];
@@ -497,7 +496,7 @@ static int rom_option(const struct pci_device *d)
 bool pci_claim_native(struct pci_device *d, const char *who)
 {
     int opt = rom_option(d);
-    bool prefer = opt == 2 || (opt < 0 && CONFIG_ROM_OVER_NATIVE);
+    bool prefer = opt >= 1 || (opt < 0 && CONFIG_ROM_OVER_NATIVE);
     if (prefer && d->rom_size) {
         dprintf(LOG_INFO, "%s: its option ROM is preferred; not driven by Kelp\n", who);
         return false;

@@ -463,17 +463,24 @@ void pci_setup(void)
                     : ALIGN_UP((u64)ram_below_4g, 0x10000000);
     const u64 mem_end = 0xFEC00000;
     u64 high_start = ALIGN_UP(0x100000000ull + ram_above_4g, 0x40000000);
-    for (int pass = 0; pass < 2; pass++) {
+    for (;;) {
         u64 m = place(0, R_MEM, mem_start, false, true);
         u64 p = place(0, R_PREF, ALIGN_UP(m, 0x100000), false, true);
         if (p <= mem_end)
             break;
-        /* Too big: move 64-bit prefetchable regions above 4 GiB. */
-        dprintf(LOG_INFO, "pci: 32-bit window too small, using a 64-bit window at %llx\n",
-                high_start);
+        /* Too big: move 64-bit prefetchable regions above 4 GiB, biggest
+         * first and only as many as needed, so that small BARs (virtio
+         * registers, for one) stay where 32-bit code reaches them. */
+        int big = -1;
         for (int i = 0; i < nregions; i++)
-            if (regions[i].bus == 0 && regions[i].type == R_PREF && regions[i].is64)
-                regions[i].high = true;
+            if (regions[i].bus == 0 && regions[i].type == R_PREF && regions[i].is64
+                && !regions[i].high && (big < 0 || regions[i].size > regions[big].size))
+                big = i;
+        if (big < 0)
+            break;
+        regions[big].high = true;
+        dprintf(LOG_INFO, "pci: 32-bit window too small, %llx bytes moved to the 64-bit "
+                "window at %llx\n", regions[big].size, high_start);
     }
     bus_base[0][R_MEM] = mem_start;
     bus_base[0][R_PREF] = ALIGN_UP(place(0, R_MEM, mem_start, false, true), 0x100000);

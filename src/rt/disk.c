@@ -9,6 +9,8 @@
 #include "hw/ata.h"
 #include "hw/ahci.h"
 #include "hw/nvme.h"
+#include "hw/virtio-blk.h"
+#include "hw/virtio-scsi.h"
 #include "lib/chs.h"
 #include "lib/far.h"
 #include "lib/string.h"
@@ -80,6 +82,14 @@ static int transfer(struct disk *d, int op, u64 lba, u32 count, u16 seg, u16 off
     case DISK_NVME:
         if (CONFIG_NVME)
             return nvme_transfer(d, op, lba, count, seg, off, done);
+        break;
+    case DISK_VIRTIO_BLK:
+        if (CONFIG_VIRTIO_BLK)
+            return virtio_blk_transfer(d, op, lba, count, seg, off, done);
+        break;
+    case DISK_VIRTIO_SCSI:
+        if (CONFIG_VIRTIO_SCSI)
+            return virtio_scsi_transfer(d, op, lba, count, seg, off, done);
         break;
     }
     return DISK_RET_EPARAM;
@@ -201,6 +211,10 @@ static void ext_params(struct bregs *r, struct disk *d)
     p.sectors = d->sectors;
     p.blksize = d->blksize;
     u16 len = 0x1A;
+    /* EDD names no virtio interface, and Linux's edd driver decodes only
+     * the names it defines: a virtio-blk disk is reported the way a
+     * virtio-scsi one is, as SCSI target 0, LUN 0 of its PCI function. */
+    bool scsi = d->type == DISK_VIRTIO_BLK || d->type == DISK_VIRTIO_SCSI;
     if (size >= 0x1E) {
         /* The DPTE describes IDE registers: other drives have none. */
         p.dpte_off = p.dpte_seg = 0xFFFF;
@@ -217,7 +231,7 @@ static void ext_params(struct bregs *r, struct disk *d)
         p.key = 0xBEDD;
         p.path_len = t13 ? 0x2C : 0x24;
         memcpy(p.host_bus, "PCI ", 4);
-        memcpy(p.iface, atapi ? "ATAPI   " : "ATA     ", 8);
+        memcpy(p.iface, scsi ? "SCSI    " : atapi ? "ATAPI   " : "ATA     ", 8);
         p.iface_path[0] = d->pci_bus;
         p.iface_path[1] = d->pci_devfn >> 3;
         p.iface_path[2] = d->pci_devfn & 7;
@@ -228,12 +242,18 @@ static void ext_params(struct bregs *r, struct disk *d)
             memcpy(p.iface, "SATA    ", 8);
             p.iface_path[3] = 0xFF;
             p.dev_path[0] = d->target;
-        }
-        if (d->type == DISK_NVME) {
+        } else if (d->type == DISK_NVME) {
             /* EDD-4 amendment 1 (INCITS 480-2011/AM1) added NVMe: the
              * device path starts with the namespace ID (a dword). */
             memcpy(p.iface, "NVME    ", 8);
             memcpy(p.dev_path, &d->lun, 4);
+        } else if (scsi && t13) {
+            /* T13 EDD-3: target ID (word), then the LUN (qword). */
+            p.dev_path[0] = d->target;
+            p.dev_path[1] = d->target >> 8;
+            memcpy(p.dev_path + 2, &d->lun, 4);
+        } else if (scsi) {
+            p.dev_path[0] = d->lun;         /* Phoenix EDD 3.0: the LUN byte */
         }
         len = t13 ? 0x4A : 0x42;
         u8 *b = (u8 *)&p;

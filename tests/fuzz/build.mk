@@ -55,6 +55,9 @@ FUZZ_TARGETS := romimage bootorder e820map xen_info acpi_loader smbios chs mbr f
 # NVMe Identify data.
 FUZZ_SRC_nvmeid      := src/fw/nvmeid.c
 FUZZ_TARGETS += nvmeid
+# SCSI REPORT LUNS answers and sense data.
+FUZZ_SRC_scsi        := src/hw/scsi.c
+FUZZ_TARGETS += scsi
 # El Torito catalogs, where the firmware has the parser.
 ifneq ($(wildcard $(FUZZ_TOP)/src/fw/eltorito.c),)
 FUZZ_SRC_eltorito    := src/fw/eltorito.c
@@ -62,7 +65,8 @@ FUZZ_TARGETS += eltorito
 endif
 
 FUZZ_HEADERS := $(wildcard $(FUZZ_TOP)/src/lib/*.h $(FUZZ_TOP)/src/fw/*.h $(FUZZ_TOP)/src/boot/*.h \
-	$(FUZZ_TOP)/src/std/*.h $(FUZZ_TOP)/src/post/alloc.h) $(FUZZ_DIR)/fuzz_input.h
+	$(FUZZ_TOP)/src/std/*.h $(FUZZ_TOP)/src/post/alloc.h $(FUZZ_TOP)/src/hw/scsi.h \
+	$(FUZZ_TOP)/src/hw/ata.h) $(FUZZ_DIR)/fuzz_input.h
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 
 define FUZZ_TARGET_RULE

@@ -620,6 +620,34 @@ def keys_seeds():
     }
 
 
+# ---- SCSI ----
+
+def scsi_input(max_luns, status, data):
+    return bytes([max_luns, status]) + data
+
+
+def report_luns(entries, list_len=None):
+    body = b"".join(e.ljust(8, b"\0") for e in entries)
+    return struct.pack(">II", len(body) if list_len is None else list_len, 0) + body
+
+
+def scsi_seeds():
+    fixed = bytes([0x70, 0, 0x03, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x11, 0x04, 0, 0, 0, 0])
+    return {
+        "qemu-luns": scsi_input(15, 0, report_luns([b"\x00\x00", b"\x00\x02", b"\x40\x05"])),
+        "flat-and-duplicates": scsi_input(2, 0, report_luns([b"\x41\x00", b"\x00\x07",
+                                                             b"\x00\x07", b"\x00\x01"])),
+        "two-level-and-bus": scsi_input(7, 0, report_luns([b"\x00\x01\x00\x02", b"\x01\x03",
+                                                           b"\x80\x01"])),
+        "truncated-list": scsi_input(7, 0, report_luns([b"\x00\x01", b"\x00\x02"], 64)),
+        "odd-length": scsi_input(7, 0, report_luns([b"\x00\x01"], 12)),
+        "fixed-sense-medium-error": scsi_input(0, 2, fixed),
+        "descriptor-sense-lba-range": scsi_input(0, 2, bytes([0x72, 0x05, 0x21, 0x00, 0, 0, 0, 0])),
+        "recovered-error": scsi_input(0, 2, bytes([0xF0, 0, 0x01, 0, 0, 0, 0, 10]) + bytes(10)),
+        "busy": scsi_input(0, 8, b""),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
@@ -638,6 +666,7 @@ def main():
         "nvmeid": nvmeid_seeds(),
         "fwcfg_int": fwcfg_int_seeds(),
         "keys": keys_seeds(),
+        "scsi": scsi_seeds(),
     }
     for target, seeds in sets.items():
         d = os.path.join(args.corpus, target)

@@ -3,6 +3,7 @@
 #   $(OUT)/test/boot-vbr.img
 # INT 13h test disk: $(OUT)/test/int13.img (the probe's layout, int13.c as the body)
 # Serial console test disk: $(OUT)/test/boot-keyecho.img
+# Disk I/O test disk: $(OUT)/test/boot-blkio.img
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -29,7 +30,8 @@ PROBE_IMG := $(OUT)/test/probe.img
 PROBE_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/probe.o $(PROBE_BUILD)/probe_lib.o
 PROBE_HDRS := $(PROBE_DIR)/probe.h
 PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img \
-	$(OUT)/test/boot-vbr.img $(OUT)/test/boot-keyecho.img
+	$(OUT)/test/boot-vbr.img $(OUT)/test/boot-keyecho.img \
+	$(OUT)/test/boot-blkio.img
 PROBE_INT13_IMG := $(OUT)/test/int13.img
 PROBE_INT13_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/int13.o $(PROBE_BUILD)/probe_lib.o
 
@@ -64,6 +66,9 @@ $(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUI
 $(PROBE_BUILD)/boot-vbr.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -DVBR -c -o $@ $<
 
+$(PROBE_BUILD)/boot-blkio.o: $(PROBE_DIR)/blkio.S $(PROBE_MK) | $(PROBE_BUILD)
+	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
+
 $(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
 	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
 	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
@@ -72,7 +77,8 @@ $(PROBE_BUILD)/boot-keyecho.o: $(PROBE_DIR)/keyecho.S $(PROBE_MK) | $(PROBE_BUIL
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
 .SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin \
-	$(PROBE_BUILD)/boot-vbr.bin $(PROBE_BUILD)/boot-keyecho.bin
+	$(PROBE_BUILD)/boot-vbr.bin $(PROBE_BUILD)/boot-keyecho.bin \
+	$(PROBE_BUILD)/boot-blkio.bin
 
 $(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp

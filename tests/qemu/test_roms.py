@@ -72,9 +72,17 @@ def ide(path):
     return ["-drive", f"file={path},format=raw,if=ide,snapshot=on"]
 
 
-def virtio_blk(path, romfile, n=0):
-    return ["-drive", f"if=none,id=vd{n},file={path},format=raw,snapshot=on",
-            "-device", f"virtio-blk-pci,disable-modern=on,drive=vd{n},romfile={romfile}"]
+def virtio_blk(path, romfile, n=0, rom_on=True):
+    """A legacy virtio-blk device carrying romfile. Kelp drives virtio-blk
+    itself and then does not run the device's ROM; rom_on forces the ROM
+    on for the device (opt/kelp/rom/BB:DD.F), which leaves it to the ROM."""
+    slot = 0x0A + n
+    args = ["-drive", f"if=none,id=vd{n},file={path},format=raw,snapshot=on",
+            "-device", f"virtio-blk-pci,disable-modern=on,drive=vd{n},romfile={romfile},"
+                       f"addr={slot:#x}"]
+    if rom_on:
+        args += ["-fw_cfg", f"name=opt/kelp/rom/00:{slot:02x}.0,string=on"]
+    return args
 
 
 def e1000(romfile, addr=None):
@@ -179,7 +187,7 @@ def test_virtio_bcv_disk_boots(tmp_path):
     res = run("kelp", virtio_blk(img, rom("virtio-blk")))
     assert ok_status(res), res.debug[-3000:]
     r = rom_report(res, "virtio")
-    assert r.get("ax") == "0010" and r.get("id") == "10011af4", r
+    assert r.get("ax") == "0050" and r.get("id") == "10011af4", r     # 00:0a.0
     assert r.get("drive") == "80" and r.get("qsize") not in (None, "0000"), r
     assert int(r["sectors"], 16) == romtool.DEFAULT_SECTORS, r
     assert kelp_lines(res, r"rom: .*disk connection \(BCV\)"), res.debug
@@ -188,6 +196,20 @@ def test_virtio_bcv_disk_boots(tmp_path):
     rep = disk_report(res)
     assert rep["boot"] == [("virtio", "80")], rep
     assert rep["drives"] == 1 and rep["done"], rep
+    check_drive(rep, "80", "virtio", romtool.DEFAULT_SECTORS)
+
+
+def test_virtio_disk_kelp_drives_is_not_given_to_its_rom(tmp_path):
+    """Without the override Kelp's own virtio-blk driver takes the device
+    and its ROM is not run: two drivers would reset each other's queue."""
+    res = run("kelp", virtio_blk(disk(tmp_path, "virtio"), rom("virtio-blk"), rom_on=False))
+    assert ok_status(res), res.debug[-3000:]
+    assert not rom_report(res, "virtio")["_lines"], "the ROM ran although Kelp drives the device"
+    assert kelp_lines(res, r"^rom: 00:0a\.0 1af4:1001: served by Kelp's own driver; ROM not run"), \
+        res.debug
+    assert kelp_lines(res, r"^virtio-blk 00:0a\.0: legacy virtio disk, .*drive 80h"), res.debug
+    rep = disk_report(res)
+    assert rep["boot"] == [("virtio", "80")] and rep["drives"] == 1 and rep["done"], rep
     check_drive(rep, "80", "virtio", romtool.DEFAULT_SECTORS)
 
 

@@ -61,6 +61,10 @@ UNIT_SRC_fwcfg_int := $(UNIT_TOP)/src/fw/fwcfg_int.c
 UNIT_SRC_keys      := $(UNIT_TOP)/src/lib/keys.c
 UNIT_HEADERS += $(UNIT_TOP)/src/fw/fwcfg_int.h $(UNIT_TOP)/src/lib/keys.h
 UNIT_TESTS += fwcfg_int keys
+# SCSI command blocks, sense data and REPORT LUNS answers.
+UNIT_SRC_scsi := $(UNIT_TOP)/src/hw/scsi.c
+UNIT_HEADERS += $(addprefix $(UNIT_TOP)/src/, hw/scsi.h hw/ata.h)
+UNIT_TESTS += scsi
 UNIT_BINS  := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 
 define UNIT_TEST_RULE
