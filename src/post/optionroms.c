@@ -496,7 +496,10 @@ static int rom_option(const struct pci_device *d)
 bool pci_claim_native(struct pci_device *d, const char *who)
 {
     int opt = rom_option(d);
-    bool prefer = opt >= 1 || (opt < 0 && CONFIG_ROM_OVER_NATIVE);
+    /* Under Xen a storage device that carries a ROM is a passed-through
+     * HBA (emulated ones have none): its ROM knows it better. */
+    bool prefer = opt >= 1 || (opt < 0 && (CONFIG_ROM_OVER_NATIVE
+                                           || post_platform == PLATFORM_XEN));
     if (prefer && d->rom_size) {
         dprintf(LOG_INFO, "%s: its option ROM is preferred; not driven by Kelp\n", who);
         return false;

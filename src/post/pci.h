@@ -24,10 +24,11 @@ extern struct pci_device pci_devices[PCI_MAX_DEVICES];
 extern int pci_count;
 extern u8 pci_last_bus;
 
-/* A native driver asks before it drives a device: false when the user
- * prefers the device's own option ROM (opt/kelp/rom/BB:DD.F = prefer, or
- * CONFIG_ROM_OVER_NATIVE) and the device has one; otherwise the device is
- * marked native and its ROM will not run, so never both drive a disk. */
+/* A native driver asks before it drives a device: false when the device
+ * has an option ROM that is preferred (opt/kelp/rom/BB:DD.F = on or
+ * prefer, CONFIG_ROM_OVER_NATIVE, or any device under Xen, where a ROM
+ * means a passed-through HBA); otherwise the device is marked native and
+ * its ROM will not run, so never both drive a disk. */
 bool pci_claim_native(struct pci_device *d, const char *who);
 
 /* Link (0-3 = PIRQA-D) a device's pin reaches at the PIIX router. */
