@@ -1,5 +1,6 @@
 # Kelp build. `make` builds out/bios.bin; `make test` runs every test;
-# `make run` boots the demo guest on the serial console.
+# `make run` boots the demo guest on the serial console; `make bench`
+# measures Kelp against SeaBIOS (docs/performance.md).
 
 OUT      ?= out
 PYTHON   ?= /usr/bin/python3
@@ -31,7 +32,7 @@ CFLAGS_COMMON := -Os -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-prot
 CFLAGS16 := $(CFLAGS_COMMON) -m16 -DMODE16 -mpreferred-stack-boundary=2
 CFLAGS32 := $(CFLAGS_COMMON) -m32 -DMODE32
 
-.PHONY: all clean run test unit qemu-test defconfig olddefconfig savedefconfig menuconfig deps size install
+.PHONY: all clean run test bench unit qemu-test defconfig olddefconfig savedefconfig menuconfig deps size install
 PREFIX ?= /usr
 DESTDIR ?=
 all: $(OUT)/bios.bin
@@ -120,3 +121,7 @@ run: deps $(OUT)/bios.bin
 test: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) scripts/runtests.py
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) scripts/bench.py

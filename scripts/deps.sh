@@ -7,7 +7,7 @@ PKGS="gcc binutils make python3 python3-kconfiglib python3-pytest python3-pytest
       libcmocka-dev qemu-system-x86 seabios ipxe-qemu mtools syslinux syslinux-common
       syslinux-utils busybox-static cpio dosfstools xz-utils dpkg
       clang libclang-rt-14-dev isolinux xorriso
-      pxelinux tgt grub-pc-bin grub-common"
+      pxelinux tgt grub-pc-bin grub-common python3-matplotlib"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

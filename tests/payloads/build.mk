@@ -4,6 +4,9 @@
 # INT 13h test disk: $(OUT)/test/int13.img (the probe's layout, int13.c as the body)
 # Serial console test disk: $(OUT)/test/boot-keyecho.img
 # Disk I/O test disk: $(OUT)/test/boot-blkio.img
+# `make bench` programs: $(OUT)/test/bench/bench.bin (boot sector code) and
+# $(OUT)/test/bench/bench_init (x86-64 Linux /init); scripts/bench.py makes
+# the disks.
 #
 # Included by the top-level Makefile, or used on its own:
 #     make -f tests/payloads/build.mk [OUT=out]
@@ -35,7 +38,7 @@ PROBE_BOOT_IMGS := $(OUT)/test/boot-int18.img $(OUT)/test/boot-second.img \
 PROBE_INT13_IMG := $(OUT)/test/int13.img
 PROBE_INT13_OBJS := $(PROBE_BUILD)/probe_entry.o $(PROBE_BUILD)/int13.o $(PROBE_BUILD)/probe_lib.o
 
-.PHONY: probe probe-clean
+.PHONY: probe probe-clean bench-payloads
 probe: $(PROBE_IMG) $(PROBE_BOOT_IMGS) $(PROBE_INT13_IMG)
 
 $(PROBE_IMG): $(PROBE_BUILD)/mbr.bin $(PROBE_BUILD)/probe.bin $(PROBE_DIR)/mkimage.py
@@ -84,6 +87,20 @@ $(OUT)/test/boot-%.img: $(PROBE_BUILD)/boot-%.bin $(PROBE_DIR)/mkimage.py
 	$(PROBE_PYTHON) $(PROBE_DIR)/mkimage.py --boot-sector $< $@.tmp
 	mv $@.tmp $@
 
+# The bench programs read the TSC: i686, not i386.
+PROBE_BENCH := $(OUT)/test/bench
+bench-payloads: $(PROBE_BENCH)/bench.bin $(PROBE_BENCH)/bench_init
+
+$(PROBE_BENCH)/bench.bin: $(PROBE_DIR)/bench.S $(PROBE_MK)
+	@mkdir -p $(PROBE_BENCH)
+	$(PROBE_CC) -m16 -march=i686 -fno-pic -nostdlib -c -o $(PROBE_BENCH)/bench.o $<
+	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BENCH)/bench.elf $(PROBE_BENCH)/bench.o
+	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BENCH)/bench.elf $@
+
+$(PROBE_BENCH)/bench_init: $(PROBE_DIR)/bench_init.S $(PROBE_MK)
+	@mkdir -p $(PROBE_BENCH)
+	$(PROBE_CC) -m64 -nostdlib -static -s -Wl,--build-id=none -o $@ $<
+
 $(PROBE_BUILD)/%.o: $(PROBE_DIR)/%.S $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
@@ -94,7 +111,7 @@ $(PROBE_BUILD):
 	mkdir -p $@
 
 probe-clean:
-	rm -rf $(PROBE_BUILD) $(PROBE_IMG) $(PROBE_BOOT_IMGS) $(PROBE_INT13_IMG)
+	rm -rf $(PROBE_BUILD) $(PROBE_IMG) $(PROBE_BOOT_IMGS) $(PROBE_INT13_IMG) $(PROBE_BENCH)
 
 # Standalone use builds the image; when included, leave the includer's
 # default goal alone.
