@@ -91,25 +91,46 @@ fail:
     return false;
 }
 
+/* The file directory, read once (two transfers with DMA, instead of a port
+ * access per byte at every lookup). QEMU's directory does not change
+ * while the guest runs. */
+struct fwcfg_file {
+    u32 size;
+    u16 key;
+    u16 reserved;
+    char name[56];
+} PACKED;
+#define DIR_MAX 256
+
+static const struct fwcfg_file *directory(u32 *count)
+{
+    static struct { u32 count; struct fwcfg_file f[DIR_MAX]; } PACKED dir;
+    static bool read;
+    if (!read) {
+        fwcfg_read(FWCFG_FILE_DIR, &dir.count, sizeof(dir.count));
+        u32 n = be32(dir.count);
+        if (n > DIR_MAX) {
+            dprintf(LOG_WARN, "fw_cfg: %u files, only the first %u are used\n", n, DIR_MAX);
+            n = DIR_MAX;
+        }
+        fwcfg_read(FWCFG_FILE_DIR, &dir, sizeof(dir.count) + n * sizeof(dir.f[0]));
+        dir.count = n;
+        for (u32 i = 0; i < n; i++)
+            dir.f[i].name[55] = 0;
+        read = true;
+    }
+    *count = dir.count;
+    return dir.f;
+}
+
 u16 fwcfg_find(const char *name, u32 *size)
 {
     u32 count;
-    outw(FWCFG_FILE_DIR, PORT_SEL);
-    u8 b[4];
-    for (int i = 0; i < 4; i++)
-        b[i] = inb(PORT_DATA);
-    count = ((u32)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-    if (count > 4096)
-        return 0;
+    const struct fwcfg_file *f = directory(&count);
     for (u32 i = 0; i < count; i++) {
-        struct { u32 size; u16 key; u16 reserved; char name[56]; } PACKED f;
-        u8 *p = (u8 *)&f;
-        for (u32 j = 0; j < sizeof(f); j++)
-            p[j] = inb(PORT_DATA);
-        f.name[55] = 0;
-        if (!strcmp(f.name, name)) {
-            *size = be32(f.size);
-            return be16(f.key);
+        if (!strcmp(f[i].name, name)) {
+            *size = be32(f[i].size);
+            return be16(f[i].key);
         }
     }
     return 0;
@@ -141,23 +162,11 @@ bool fwcfg_read_int(const char *name, u64 *value)
 int fwcfg_list(const char *prefix, char (*names)[56], int max)
 {
     u32 count;
-    u8 b[4];
+    const struct fwcfg_file *f = directory(&count);
     int n = 0;
     size_t plen = strlen(prefix);
-    outw(FWCFG_FILE_DIR, PORT_SEL);
-    for (int i = 0; i < 4; i++)
-        b[i] = inb(PORT_DATA);
-    count = ((u32)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-    if (count > 4096)
-        return 0;
-    for (u32 i = 0; i < count; i++) {
-        struct { u32 size; u16 key; u16 reserved; char name[56]; } PACKED f;
-        u8 *p = (u8 *)&f;
-        for (u32 j = 0; j < sizeof(f); j++)
-            p[j] = inb(PORT_DATA);
-        f.name[55] = 0;
-        if (n < max && !strncmp(f.name, prefix, plen))
-            memcpy(names[n++], f.name, 56);
-    }
+    for (u32 i = 0; i < count && n < max; i++)
+        if (!strncmp(f[i].name, prefix, plen))
+            memcpy(names[n++], f[i].name, 56);
     return n;
 }
