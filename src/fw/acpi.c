@@ -74,9 +74,9 @@ static void put_le(u8 *p, u8 size, u64 v)
 u32 acpi_loader_extent(const u8 *script, u32 len, const struct loader_state *st,
                        const char *name, const u8 *data, u32 size)
 {
-    u32 need = size;
-    while (need && !data[need - 1])
-        need--;
+    /* Only what commands touch and pointers reach counts: nothing else in
+     * the file can be found by the OS. */
+    u32 need = 0;
     for (u32 off = 0; script && off + LOADER_CMD_SIZE <= len; off += LOADER_CMD_SIZE) {
         union {
             u8 raw[LOADER_CMD_SIZE];

@@ -56,8 +56,7 @@ void acpi_loader_run(const u8 *script, u32 len, const struct loader_io *io,
 
 /* How much of a just-loaded high-zone file the script needs (QEMU pads
  * etc/acpi/tables to 128 KiB): the tables that pointers reach, the fields
- * and checksum ranges commands touch, the data up to its last nonzero
- * byte. Returns size when that cannot be known (a pointer into the file
+ * and checksum ranges commands touch. Returns size when that cannot be known (a pointer into the file
  * from a file not loaded yet, an address of it sent back to QEMU). */
 u32 acpi_loader_extent(const u8 *script, u32 len, const struct loader_state *st,
                        const char *name, const u8 *data, u32 size);

@@ -318,8 +318,11 @@ static void code_check(const char *what)
         const u8 *live = (const u8 *)spans[i][0];
         const u8 *saved = code_copy + (spans[i][0] - 0xF0000);
         u32 changed = 0;
-        for (u32 k = 0; k < spans[i][1]; k++)
-            changed += live[k] != saved[k];
+        /* Four bytes a step; count bytes only where a word differs. */
+        for (u32 k = 0; k < spans[i][1]; k += 4)
+            if (*(const u32 *)(live + k) != *(const u32 *)(saved + k))
+                for (u32 b = k; b < k + 4 && b < spans[i][1]; b++)
+                    changed += live[b] != saved[b];
         if (changed) {
             dprintf(LOG_WARN, "rom: %s wrote over %u bytes of Kelp's %s at %x; restored\n",
                     what, changed, i ? "fixed entry points" : "runtime code", spans[i][0]);

@@ -39,6 +39,7 @@ void post_main(void)
     if (rtdata.platform == PLATFORM_QEMU) {
         pci_setup();        /* buses, BARs, windows, interrupt routing */
         pcibios_setup();    /* $PIR, BIOS32 directory, PCI BIOS data */
+        post_phase("tables");
         acpi_setup();       /* QEMU's ACPI tables through the table loader */
         smbios_setup();     /* SMBIOS structures and entry point */
         mptable_setup();    /* MP 1.4 tables when there are several CPUs */

@@ -384,7 +384,8 @@ static void linked_tables_end_with_valid_checksums_and_pointers(void **state)
 }
 
 /* QEMU's padded table blob: tables in the first bytes, the FACS (zeros
- * after its header) last among them, then padding up to 128 KiB. */
+ * after its header) last among them, then padding up to 128 KiB; a stray
+ * nonzero byte no pointer reaches lies in the padding. */
 static void padded_blob(u8 *tables, u8 *rsdp)
 {
     memcpy(rsdp, "RSD PTR ", 8);
@@ -400,6 +401,7 @@ static void padded_blob(u8 *tables, u8 *rsdp)
     put32(tables + 0x80 + 40, 0x0);              /* DSDT */
     memcpy(tables + 0xC0, "FACS", 4);
     put32(tables + 0xC4, 0x40);
+    tables[0x800] = 0x5A;
 }
 
 static void padded_script(struct script *s)
