@@ -28,12 +28,20 @@ static const char *const op_name[] = { "read", "write", "verify" };
 /* Wait until BSY clears; then return the status (or -1 on timeout). */
 static int ata_wait_idle(struct disk *d, u32 ms)
 {
+    u16 port = d->iobase + ATA_STATUS;
+    u8 st = inb(port);
+    if (!(st & ATA_ST_BSY))
+        return st;                  /* the usual case: no timer needed */
     struct timeout t;
     timeout_start(&t, ms);
     for (;;) {
-        u8 st = inb(d->iobase + ATA_STATUS);
-        if (!(st & ATA_ST_BSY))
-            return st;
+        /* A few status reads per look at the clock: each look is a port
+         * access of its own (a VM exit under a hypervisor). */
+        for (int i = 0; i < 16; i++) {
+            st = inb(port);
+            if (!(st & ATA_ST_BSY))
+                return st;
+        }
         if (timeout_expired(&t))
             return -1;
     }
