@@ -38,6 +38,10 @@ void platform_init(void)
         return;
     }
     post_platform = PLATFORM_QEMU;
+    /* QEMU's isa-debugcon reads back E9h; with nothing at the port every
+     * log byte would be a wasted exit (a VM exit under KVM). */
+    if (post_debug_port && inb(post_debug_port) != 0xE9)
+        post_debug_port = 0;
     if (!fwcfg_detect())
         dprintf(LOG_WARN, "fw_cfg not found: sizing memory from CMOS\n");
 }

@@ -12,7 +12,8 @@ bool post_console_ready;
 
 void debug_putc(char c)
 {
-    outb(c, post_debug_port);
+    if (post_debug_port)
+        outb(c, post_debug_port);
     if (CONFIG_DEBUG_SERIAL && post_console_ready && rtdata.sercon_port)
         uart_putc(rtdata.sercon_port, c);
 }

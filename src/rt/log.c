@@ -7,7 +7,8 @@
 
 void debug_putc(char c)
 {
-    outb(c, rtdata.debug_port);
+    if (rtdata.debug_port)
+        outb(c, rtdata.debug_port);
 }
 
 /* Through INT 10h teletype: the VGA screen and the serial console alike. */
