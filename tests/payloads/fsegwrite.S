@@ -52,27 +52,7 @@ done:	movb	$0x10, %al
 	hlt
 	jmp	done
 
-putc:	movw	$0x402, %dx
-	outb	%al, %dx
-	ret
-puts:	lodsb
-	testb	%al, %al
-	jz	1f
-	call	putc
-	jmp	puts
-1:	ret
-hex16:	movw	$4, %cx
-	movw	%ax, %bx
-1:	rolw	$4, %bx
-	movb	%bl, %al
-	andb	$15, %al
-	addb	$'0', %al
-	cmpb	$'9', %al
-	jbe	2f
-	addb	$('a' - '0' - 10), %al
-2:	call	putc
-	loop	1b
-	ret
+#include "dbgout.h"
 
 s_pre:	.asciz	"FSEGWRITE "
 s_ok:	.asciz	" unchanged\n"
