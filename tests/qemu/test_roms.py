@@ -643,3 +643,20 @@ def test_rom_that_writes_over_kelps_code_is_undone(tmp_path):
     rep = disk_report(res)
     assert rep["boot"] == [("ide", "80")] and rep["done"], rep
     check_drive(rep, "80", "ide", romtool.DEFAULT_SECTORS)
+
+
+def test_rom_with_126_drives_gives_127_hard_disks(tmp_path):
+    """A SAN-like ROM whose one disk answers as 126 drives (81h-FEh) next
+    to an IDE disk: every drive number up to FEh is counted in 40:75h
+    (INT 13h 08h says 127), each drive is checked to answer, and each gets
+    a boot entry."""
+    res = run("kelp", ["-option-rom", rom("ramdisk-many")] + ide(disk(tmp_path, "ide")),
+              timeout=60)
+    assert ok_status(res), res.debug[-3000:]
+    assert kelp_lines(res, r"rom: genroms/ramdisk-many\.rom added 126 disk\(s\)"), res.debug[-3000:]
+    assert not kelp_lines(res, r"does not answer|without passing on"), res.debug[-3000:]
+    boots = kelp_lines(res, r"^boot \d+: hard disk")
+    assert len(boots) == 127 and boots[-1] == "boot 127: hard disk feh", boots[-3:]
+    rep = disk_report(res)
+    assert rep["boot"] == [("ide", "80")] and rep["drives"] == 127 and rep["done"], rep
+    check_drive(rep, "80", "ide", romtool.DEFAULT_SECTORS)

@@ -31,6 +31,7 @@ ROMS_TABLE := \
 	bev-ret|bev|-DBEV_RETURNS|- \
 	int19|int19|-|- \
 	ramdisk|ramdisk|-|- \
+	ramdisk-many|ramdisk|-DNDRIVES=126|- \
 	pci3|pci3|-|--blocks~16 \
 	pci3-direct|pci3|-DDIRECT_ID|--blocks~16 \
 	tiny|tiny|-|- \
@@ -82,7 +83,7 @@ $(ROMS_OUT)/diskprobe.bin: $(ROMS_OUT)/diskprobe.o $(ROMS_DIR)/rom.ld
 	$(ROMS_LD) $(ROMS_LDFLAGS) -Ttext=0x7c00 -o $@ $<
 $(ROMS_OUT)/ramdisk.img: $(ROMS_OUT)/diskprobe.bin $(ROMS_TOOL)
 	$(ROMS_PYTHON) $(ROMS_TOOL) disk $< $@ --label ramdisk --sectors 32
-$(ROMS_OUT)/ramdisk.o: $(ROMS_OUT)/ramdisk.img
+$(ROMS_OUT)/ramdisk.o $(ROMS_OUT)/ramdisk-many.o: $(ROMS_OUT)/ramdisk.img
 
 $(ROMS_OUT):
 	mkdir -p $@

@@ -1,5 +1,6 @@
 /*
- * INT 13h front end for a test ROM that serves one hard disk (read only).
+ * INT 13h front end for a test ROM that serves one hard disk (read only),
+ * or the same disk as d_count consecutive drives from d_drive on.
  *
  * The ROM provides
  *   disk_xfer    read %cx sectors (1-127) from LBA %eax to %es:%bx;
@@ -40,12 +41,16 @@ d_sectors:      .long   0       /* capacity in 512-byte sectors */
 d_cyls:         .word   0       /* CHS geometry reported by 08h */
 d_heads:        .word   0
 d_spt:          .word   0
-d_drive:        .byte   0xff    /* our drive number (80h + n) */
-        .byte   0
+d_drive:        .byte   0xff    /* our (first) drive number (80h + n) */
+d_count:        .byte   1       /* drives served, all the same disk */
 
 int13_entry:
-        cmpb    %cs:d_drive, %dl
-        je      1f
+        pushw   %ax
+        movb    %dl, %al
+        subb    %cs:d_drive, %al
+        cmpb    %cs:d_count, %al
+        popw    %ax
+        jb      1f
         ljmp    *%cs:d_old13
 1:      pushal
         pushw   %ds

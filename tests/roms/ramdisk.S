@@ -5,6 +5,9 @@
  * sectors), label "ramdisk".
  *
  * Output: "TESTROM ramdisk init seg=SSSS drive=XX count=NN".
+ *
+ * NDRIVES=n (ramdisk-many): the same disk answers as n drives, 40:75h
+ * goes up by n (a SAN HBA's ROM with many LUNs).
  */
 #include "testrom.h"
 #include "int13disk.h"
@@ -12,6 +15,9 @@
 #define RD_CYLS         2
 #define RD_HEADS        2
 #define RD_SPT          8
+#ifndef NDRIVES
+#define NDRIVES         1
+#endif
 
         .text
         ROM_HEADER init
@@ -31,7 +37,8 @@ init:
         movb    BDA_HD_COUNT, %al
         addb    $0x80, %al
         movb    %al, %cs:d_drive
-        incb    BDA_HD_COUNT
+        movb    $NDRIVES, %cs:d_count
+        addb    $NDRIVES, BDA_HD_COUNT
         xorw    %ax, %ax
         movw    %ax, %es
         cli
