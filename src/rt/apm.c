@@ -7,6 +7,7 @@
 #include "rt/rt.h"
 #include "rtdata.h"
 #include "lib/io.h"
+#include "hw/timer.h"
 #include "lib/output.h"
 
 #define APM_VERSION      0x0102
@@ -31,10 +32,13 @@ static void power_off(void)
     dprintf(LOG_INFO, "apm: power off (PM1a_CNT %x, S5 type %u)\n", rtdata.pm1a_cnt,
             rtdata.s5_type);
     outw((rtdata.s5_type & 7) << 10 | PM1_SLP_EN, rtdata.pm1a_cnt);
-    /* The machine is off once the write lands; a hypervisor may take a
-     * moment. Anything else: report the state as unreachable. */
-    for (int i = 0; i < 1000; i++)
-        inb(0x80);
+    /* The machine is off once the write lands; a hypervisor or emulator
+     * may take a moment to act on it. Still running after two seconds:
+     * the state could not be reached. */
+    struct timeout t;
+    timeout_start(&t, 2000);
+    while (!timeout_expired(&t))
+        ;
 }
 
 void handle_apm(struct bregs *r)
