@@ -26,7 +26,6 @@ parallel callers build it once (a lock file).
 """
 import argparse
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -42,7 +41,6 @@ import mklinux  # noqa: E402  (kernel command line and image name)
 
 ISOLINUX = "/usr/lib/ISOLINUX/isolinux.bin"
 LDLINUX = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
-PART_OFFSET = "@@1M"        # the FAT partition of linux-ide.img starts at 1 MiB
 
 LINUX_ISO = "linux-cd.iso"
 PROBE_ISO = "cdprobe.iso"
@@ -500,32 +498,6 @@ def run(cmd, **kw):
     return p
 
 
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def ensure_linux_image(out):
-    """linux-ide.img in out, built or refreshed by mklinux.py."""
-    p = subprocess.run([sys.executable, os.path.join(HERE, "mklinux.py"), "--out", out],
-                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    image = os.path.join(out, mklinux.IMAGE_NAME)
-    if p.returncode != 0 or not os.path.exists(image):
-        die(f"mklinux.py failed ({p.returncode}):\n{p.stdout}{p.stderr}")
-    return image
-
-
-def extract(image, name, dest):
-    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    p = subprocess.run(["mcopy", "-n", "-i", image + PART_OFFSET, "::" + name, dest],
-                       env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        die(f"cannot take {name} out of {image}: {p.stderr}")
-
-
 def build_probe(tmp):
     """The boot program, padded to PROBE_SECTORS sectors."""
     src = os.path.join(tmp, "cdprobe.S")
@@ -583,14 +555,14 @@ def build(out):
             die(f"{f} is missing (run scripts/deps.sh: packages isolinux, syslinux-common)")
     if not shutil.which("xorriso"):
         die("xorriso is missing (run scripts/deps.sh)")
-    image = ensure_linux_image(out)
+    image = mklinux.ensure_image(out, die)
     stamp = os.path.join(out, ".mkiso.json")
     isos = [os.path.join(out, n) for n in (LINUX_ISO, PROBE_ISO, FLOPPY_ISO, HDD_ISO, FLOPPY_IMG)]
     inputs = {
-        "script": sha256_file(os.path.abspath(__file__)),
-        "image": sha256_file(image),
-        "isolinux": sha256_file(ISOLINUX),
-        "ldlinux": sha256_file(LDLINUX),
+        "script": mklinux.sha256_file(os.path.abspath(__file__)),
+        "image": mklinux.sha256_file(image),
+        "isolinux": mklinux.sha256_file(ISOLINUX),
+        "ldlinux": mklinux.sha256_file(LDLINUX),
     }
     try:
         with open(stamp) as f:
@@ -611,7 +583,7 @@ def build(out):
         with open(os.path.join(root, "isolinux", "isolinux.cfg"), "w") as f:
             f.write(ISOLINUX_CFG)
         for name in ("vmlinuz", "initrd.gz"):
-            extract(image, name, os.path.join(root, name))
+            mklinux.extract(image, name, os.path.join(root, name), die)
         made.append(os.path.join(tmp, LINUX_ISO))
         mkisofs(made[-1], root, ["-b", "isolinux/isolinux.bin", "-no-emul-boot",
                                  "-boot-load-size", "4", "-boot-info-table"])

@@ -518,6 +518,28 @@ def build(out, cache, size_mib, force, demo=False):
     return image
 
 
+# ---- for the scripts that reuse the disk (mkiso.py, mkpxe.py) ----
+
+def ensure_image(out, die):
+    """linux-ide.img in out, built or refreshed by this script (run as a
+    program, so its log stays its own); die(message) on failure."""
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--out", out],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    image = os.path.join(out, IMAGE_NAME)
+    if p.returncode != 0 or not os.path.exists(image):
+        die(f"mklinux.py failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+    return image
+
+
+def extract(image, name, dest, die):
+    """Copy file name out of the FAT partition of the disk image."""
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    p = subprocess.run(["mcopy", "-n", "-i", f"{image}@@{PART_START * 512}", "::" + name, dest],
+                       env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        die(f"cannot take {name} out of {image}: {p.stderr}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "test"),

@@ -20,11 +20,9 @@ left alone; parallel callers build it once (a lock file).
 """
 import argparse
 import fcntl
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -35,7 +33,6 @@ import mklinux  # noqa: E402  (kernel command line and image name)
 
 PXELINUX = "/usr/lib/PXELINUX/pxelinux.0"
 LDLINUX = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
-PART_OFFSET = "@@1M"        # the FAT partition of linux-ide.img starts at 1 MiB
 
 PXE_CFG = f"""\
 SERIAL 0 115200
@@ -58,43 +55,17 @@ def die(msg):
     sys.exit(1)
 
 
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def ensure_linux_image(out):
-    """linux-ide.img in out, built or refreshed by mklinux.py."""
-    p = subprocess.run([sys.executable, os.path.join(HERE, "mklinux.py"), "--out", out],
-                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    image = os.path.join(out, mklinux.IMAGE_NAME)
-    if p.returncode != 0 or not os.path.exists(image):
-        die(f"mklinux.py failed ({p.returncode}):\n{p.stdout}{p.stderr}")
-    return image
-
-
-def extract(image, name, dest):
-    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    p = subprocess.run(["mcopy", "-n", "-i", image + PART_OFFSET, "::" + name, dest],
-                       env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        die(f"cannot take {name} out of {image}: {p.stderr}")
-
-
 def build(out, tftp):
     for f in (PXELINUX, LDLINUX):
         if not os.path.exists(f):
             die(f"{f} is missing (run scripts/deps.sh: packages pxelinux, syslinux-common)")
-    image = ensure_linux_image(out)
+    image = mklinux.ensure_image(out, die)
     stamp = os.path.join(tftp, ".mkpxe.json")
     inputs = {
-        "script": sha256_file(os.path.abspath(__file__)),
-        "image": sha256_file(image),
-        "pxelinux": sha256_file(PXELINUX),
-        "ldlinux": sha256_file(LDLINUX),
+        "script": mklinux.sha256_file(os.path.abspath(__file__)),
+        "image": mklinux.sha256_file(image),
+        "pxelinux": mklinux.sha256_file(PXELINUX),
+        "ldlinux": mklinux.sha256_file(LDLINUX),
     }
     try:
         with open(stamp) as f:
@@ -114,7 +85,7 @@ def build(out, tftp):
     with open(os.path.join(new, "pxelinux.cfg", "default"), "w") as f:
         f.write(PXE_CFG)
     for name in ("vmlinuz", "initrd.gz"):
-        extract(image, name, os.path.join(new, name))
+        mklinux.extract(image, name, os.path.join(new, name), die)
     with open(os.path.join(new, ".mkpxe.json"), "w") as f:
         json.dump({"inputs": inputs}, f, indent=1)
     old = None
