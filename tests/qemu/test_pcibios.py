@@ -27,11 +27,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
 import harness
+import test_probe
+from test_probe import finished_values
 
 IMG = os.path.join(harness.OUT, "test", "pciprobe.img")
 ALLOWLIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pcibios_allowlist.txt")
@@ -114,35 +115,11 @@ def _run(bios):
 def run_probe(name):
     """key -> value of the probe under one firmware; fails unless it ran to
     the end and exited through isa-debug-exit."""
-    res = _run(firmware_path(name))
-    values, dups = {}, []
-    for m in re.finditer(r"PROBE ([^=\s]+)=(\S*)", res.debug):
-        if m.group(1) in values:
-            dups.append(m.group(1))
-        values[m.group(1)] = m.group(2)
-    tail = "\n".join(res.debug.splitlines()[-25:])
-    last = list(values)[-1] if values else "(no PROBE line at all)"
-    if res.timed_out:
-        pytest.fail(f"{name}: probe timed out after {TIMEOUT}s; last key {last}\n{tail}")
-    if res.status != harness.EXIT_OK_STATUS or values.get("done") != "1":
-        pytest.fail(f"{name}: probe did not finish (exit status {res.status}, "
-                    f"last key {last})\n{tail}")
-    assert not dups, f"{name}: keys printed twice: {dups}"
-    return values
+    return finished_values(name, _run(firmware_path(name)))
 
 
 def load_allowlist(path=ALLOWLIST):
-    entries = []
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            parts = line.split(None, 1)
-            if len(parts) < 2:
-                raise ValueError(f"{path}:{n}: an entry needs a glob and a reason")
-            entries.append((parts[0], parts[1]))
-    return entries
+    return test_probe.load_allowlist(path)
 
 
 def deviates(fw, key):

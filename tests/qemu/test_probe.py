@@ -182,7 +182,13 @@ def run_probe(name, img=None):
     key -> value dict; fails unless the guest reached the end and exited
     through isa-debug-exit with the OK value.  img defaults to probe.img."""
     bios = firmware_path(name)
-    res = _run(bios, img or IMG)
+    return finished_values(name, _run(bios, img or IMG))
+
+
+def finished_values(name, res):
+    """The PROBE values of a probe run under firmware name; fails unless it
+    reached the end ("done=1") and exited through isa-debug-exit with the OK
+    value, and printed no key twice."""
     values, dups = parse_probe(res.debug)
     tail = "\n".join(res.debug.splitlines()[-25:])
     last = list(values)[-1] if values else "(no PROBE line at all)"
