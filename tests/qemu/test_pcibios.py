@@ -32,13 +32,12 @@ import pytest
 
 import harness
 import test_probe
-from test_probe import finished_values
+from test_probe import finished_values, firmware_path
 
 IMG = os.path.join(harness.OUT, "test", "pciprobe.img")
 ALLOWLIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pcibios_allowlist.txt")
 TIMEOUT = 60
 
-FIRMWARES = {"kelp": harness.KELP, "seabios": harness.SEABIOS}
 SETUPS = ["flat", "paged", "seg"]
 
 # The machine the probe expects (see probe_pci.c). The NICs have no option
@@ -95,15 +94,6 @@ def build_image():
                            cwd=harness.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if p.returncode != 0 or not os.path.exists(IMG):
         pytest.fail("building the PCI probe image failed:\n" + p.stdout.decode(errors="replace"))
-
-
-def firmware_path(name):
-    path = FIRMWARES[name]
-    if not os.path.exists(path):
-        if name == "kelp":
-            pytest.skip("out/bios.bin does not exist yet (build the firmware with make)")
-        pytest.skip(f"{path} is not installed")
-    return path
 
 
 @functools.lru_cache(maxsize=None)
