@@ -34,17 +34,12 @@ static int ata_wait_idle(struct disk *d, u32 ms)
         return st;                  /* the usual case: no timer needed */
     struct timeout t;
     timeout_start(&t, ms);
-    for (;;) {
-        /* A few status reads per look at the clock: each look is a port
-         * access of its own (a VM exit under a hypervisor). */
-        for (int i = 0; i < 16; i++) {
-            st = inb(port);
-            if (!(st & ATA_ST_BSY))
-                return st;
-        }
-        if (timeout_expired(&t))
-            return -1;
+    while (!timeout_expired(&t)) {
+        st = inb(port);
+        if (!(st & ATA_ST_BSY))
+            return st;
     }
+    return -1;
 }
 
 /* Wait for DRQ (data ready) or an error. */
