@@ -59,6 +59,7 @@ report:
 	call	hex16
 	movb	$'\n', %al
 	jmp	putc
+#define DBGOUT_HEX16
 #include "dbgout.h"
 
 s_5300:	.asciz	"APMOFF 5300"

@@ -18,7 +18,6 @@
  * reached the image after QEMU exited through isa-debug-exit (value 10h).
  */
 	.code16
-	.set	DEBUG_PORT, 0x402
 	.set	EXIT_PORT, 0xf4
 	.set	PATTERN, 0x1000		/* 0000:1000, 2 sectors */
 	.set	READBACK, 0x2000
@@ -144,31 +143,7 @@ report:
 	movb	$'\n', %al
 	/* fall through */
 
-putc:
-	movw	$DEBUG_PORT, %dx
-	outb	%al, %dx
-	ret
-
-puts:
-	lodsb
-	testb	%al, %al
-	jz	1f
-	call	putc
-	jmp	puts
-1:	ret
-
-puthex8:
-	pushw	%ax
-	shrb	$4, %al
-	call	hexdigit
-	popw	%ax
-	andb	$0x0f, %al
-hexdigit:
-	addb	$'0', %al
-	cmpb	$'9', %al
-	jbe	putc
-	addb	$('a' - '9' - 1), %al
-	jmp	putc
+#include "dbgout.h"
 
 /* Disk address packets: size, 0, count, offset, segment, LBA. */
 	.p2align 2

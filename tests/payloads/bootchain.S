@@ -19,7 +19,6 @@
  * mkimage.py --boot-sector turns the code into a 1 MiB disk with 55AAh.
  */
 	.code16
-	.set	DEBUG_PORT, 0x402
 	.set	EXIT_PORT, 0xf4
 
 	.section .text
@@ -85,31 +84,7 @@ _start:
 	hlt
 	jmp	2b
 
-putc:
-	movw	$DEBUG_PORT, %dx
-	outb	%al, %dx
-	ret
-
-puts:
-	lodsb
-	testb	%al, %al
-	jz	1f
-	call	putc
-	jmp	puts
-1:	ret
-
-puthex8:
-	pushw	%ax
-	shrb	$4, %al
-	call	hexdigit
-	popw	%ax
-	andb	$0x0f, %al
-hexdigit:
-	addb	$'0', %al
-	cmpb	$'9', %al
-	jbe	putc
-	addb	$('a' - '9' - 1), %al
-	jmp	putc
+#include "dbgout.h"
 
 #ifdef FIRST
 msg_dl:	.asciz	"PROBE boot.first.dl="

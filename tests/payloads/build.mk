@@ -62,21 +62,21 @@ $(PROBE_BUILD)/int13.bin: $(PROBE_INT13_OBJS) $(PROBE_DIR)/probe.ld
 	$(PROBE_OBJCOPY) -O binary -R .bss $(PROBE_BUILD)/int13.elf $@
 
 # bootchain.S, once per role
-$(PROBE_BUILD)/boot-int18.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+$(PROBE_BUILD)/boot-int18.o: $(PROBE_DIR)/bootchain.S $(PROBE_DIR)/dbgout.h $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -c -o $@ $<
-$(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+$(PROBE_BUILD)/boot-second.o: $(PROBE_DIR)/bootchain.S $(PROBE_DIR)/dbgout.h $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
-$(PROBE_BUILD)/boot-vbr.o: $(PROBE_DIR)/bootchain.S $(PROBE_MK) | $(PROBE_BUILD)
+$(PROBE_BUILD)/boot-vbr.o: $(PROBE_DIR)/bootchain.S $(PROBE_DIR)/dbgout.h $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -DFIRST -DVBR -c -o $@ $<
 
-$(PROBE_BUILD)/boot-blkio.o: $(PROBE_DIR)/blkio.S $(PROBE_MK) | $(PROBE_BUILD)
+$(PROBE_BUILD)/boot-blkio.o: $(PROBE_DIR)/blkio.S $(PROBE_DIR)/dbgout.h $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
 $(PROBE_BUILD)/boot-%.bin: $(PROBE_BUILD)/boot-%.o
 	$(PROBE_LD) $(PROBE_LDFLAGS) -Ttext=0x7c00 -e _start -o $(PROBE_BUILD)/boot-$*.elf $<
 	$(PROBE_OBJCOPY) -O binary -j .text $(PROBE_BUILD)/boot-$*.elf $@
 
-$(PROBE_BUILD)/boot-keyecho.o: $(PROBE_DIR)/keyecho.S $(PROBE_MK) | $(PROBE_BUILD)
+$(PROBE_BUILD)/boot-keyecho.o: $(PROBE_DIR)/keyecho.S $(PROBE_DIR)/dbgout.h $(PROBE_MK) | $(PROBE_BUILD)
 	$(PROBE_CC) $(PROBE_ASFLAGS) -c -o $@ $<
 
 .SECONDARY: $(PROBE_BUILD)/boot-int18.bin $(PROBE_BUILD)/boot-second.bin \

@@ -1,11 +1,17 @@
-/* Output routines for the small boot-sector test programs built by
- * tests/qemu/harness.py boot_sector_disk() (fsegwrite.S, apmoff.S); include
- * it where the code may hold them. To the debug console (port 402h):
- *   putc   the character in AL (DX changes)
- *   puts   the ASCIIZ string at DS:SI (SI moves past it)
- *   hex16  AX as four hex digits (BX, CX change) */
-putc:	movw	$0x402, %dx
+/* Output routines of the small boot-sector test programs (bootchain.S,
+ * blkio.S, keyecho.S, and fsegwrite.S and apmoff.S, which
+ * tests/qemu/harness.py boot_sector_disk() builds). To the debug console,
+ * port 402h:
+ *   putc     the character in AL
+ *   puts     the ASCIIZ string at DS:SI (SI moves past it)
+ *   puthex8  AL as two hex digits (AL changes)
+ *   hex16    AX as four hex digits, with DBGOUT_HEX16 defined
+ * Only AX (and SI for puts) change. putc comes first: code may fall
+ * through into it. */
+putc:	pushw	%dx
+	movw	$0x402, %dx
 	outb	%al, %dx
+	popw	%dx
 	ret
 puts:	lodsb
 	testb	%al, %al
@@ -13,15 +19,22 @@ puts:	lodsb
 	call	putc
 	jmp	puts
 1:	ret
-hex16:	movw	$4, %cx
-	movw	%ax, %bx
-1:	rolw	$4, %bx
-	movb	%bl, %al
-	andb	$15, %al
+#ifdef DBGOUT_HEX16
+hex16:	pushw	%ax
+	movb	%ah, %al
+	call	puthex8
+	popw	%ax
+	/* fall through */
+#endif
+puthex8:
+	pushw	%ax
+	shrb	$4, %al
+	call	hexdigit
+	popw	%ax
+	andb	$0x0f, %al
+hexdigit:
 	addb	$'0', %al
 	cmpb	$'9', %al
-	jbe	2f
-	addb	$('a' - '0' - 10), %al
-2:	call	putc
-	loop	1b
-	ret
+	jbe	putc
+	addb	$('a' - '9' - 1), %al
+	jmp	putc

@@ -52,6 +52,7 @@ done:	movb	$0x10, %al
 	hlt
 	jmp	done
 
+#define DBGOUT_HEX16
 #include "dbgout.h"
 
 s_pre:	.asciz	"FSEGWRITE "

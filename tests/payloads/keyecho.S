@@ -14,7 +14,6 @@
  * mkimage.py --boot-sector turns the code into a 1 MiB disk with 55AAh.
  */
 	.code16
-	.set	DEBUG_PORT, 0x402
 	.set	EXIT_PORT, 0xf4
 	.set	KEYS, 10
 
@@ -83,20 +82,7 @@ _start:
 	hlt
 	jmp	5b
 
-putc:
-	pushw	%dx
-	movw	$DEBUG_PORT, %dx
-	outb	%al, %dx
-	popw	%dx
-	ret
-
-puts:
-	lodsb
-	testb	%al, %al
-	jz	1f
-	call	putc
-	jmp	puts
-1:	ret
+#include "dbgout.h"
 
 putdec:					/* AL < 100 */
 	aam
@@ -110,18 +96,6 @@ putdec:					/* AL < 100 */
 1:	addb	$'0', %al
 	jmp	putc
 
-puthex8:
-	pushw	%ax
-	shrb	$4, %al
-	call	hexdigit
-	popw	%ax
-	andb	$0x0f, %al
-hexdigit:
-	addb	$'0', %al
-	cmpb	$'9', %al
-	jbe	putc
-	addb	$('a' - '9' - 1), %al
-	jmp	putc
 
 str_hi:	.ascii	"hi"
 str_ok:	.asciz	"ok\r\n"
